@@ -85,6 +85,8 @@ public sealed class JsonSchema
     /// <returns>The result: <see cref="ValidationResult.Valid"/> (no allocation) or the errors.</returns>
     public ValidationResult Validate(JsonElement instance)
     {
+        // A first pass only answers yes or no, stopping at the first failure; errors are collected by a second
+        // pass only when there are some, so valid instances (the common case) take the cheapest path.
         if (Run(instance, collectErrors: false, out _))
         {
             return ValidationResult.Valid;
@@ -116,8 +118,9 @@ public sealed class JsonSchema
         {
             var valid = _root.Evaluate(instance, evaluator, null) && !evaluator.DepthExceeded;
             errors = evaluator.Errors;
-            if (collectErrors && !valid && errors!.Count == 0)
+            if (collectErrors && !valid && errors is null)
             {
+                errors = [];
                 errors.Add(new ValidationError(string.Empty, string.Empty, _root.AbsoluteLocation, string.Empty, "does not match the schema"));
             }
 

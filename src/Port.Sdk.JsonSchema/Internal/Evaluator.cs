@@ -14,7 +14,9 @@ internal sealed class Evaluator
     [ThreadStatic]
     private static Evaluator? t_cached;
 
-    private readonly List<object> _instancePath = [];
+    private PathSegment[] _instancePath = new PathSegment[16];
+    private int _instanceDepth;
+    private bool _collect;
     private readonly List<string> _keywordPath = [];
     private SchemaResource[] _scope = new SchemaResource[16];
     private int _scopeDepth;
@@ -23,10 +25,11 @@ internal sealed class Evaluator
 
     public JsonSchemaOptions Options { get; private set; } = JsonSchemaOptions.Default;
 
+    /// <summary>The errors reported so far; created by the first one.</summary>
     public List<ValidationError>? Errors { get; private set; }
 
     /// <summary>True when errors are being reported (not the fast pass, not inside a silent branch).</summary>
-    public bool Reporting => Errors is not null && _silence == 0;
+    public bool Reporting => _collect && _silence == 0;
 
     public bool DepthExceeded { get; private set; }
 
@@ -35,20 +38,22 @@ internal sealed class Evaluator
         var evaluator = t_cached ?? new Evaluator();
         t_cached = null;
         evaluator.Options = options;
-        evaluator.Errors = collectErrors ? [] : null;
+        evaluator._collect = collectErrors;
+        evaluator.Errors = null;
         return evaluator;
     }
 
     public static void Return(Evaluator evaluator)
     {
         evaluator.Errors = null;
-        evaluator._instancePath.Clear();
+        evaluator._collect = false;
+        Array.Clear(evaluator._instancePath, 0, evaluator._instanceDepth);
+        evaluator._instanceDepth = 0;
         evaluator._keywordPath.Clear();
         Array.Clear(evaluator._scope, 0, evaluator._scopeDepth);
         evaluator._scopeDepth = 0;
         evaluator._depth = 0;
         evaluator._silence = 0;
-        evaluator._pushedScope.Clear();
         evaluator.DepthExceeded = false;
         t_cached = evaluator;
     }
@@ -56,8 +61,9 @@ internal sealed class Evaluator
     /// <summary>Whether evaluation of a schema must go on after a failed keyword: to report every error, or to collect annotations.</summary>
     public bool MustContinue(Annotations? annotations) => Reporting || annotations is not null;
 
-    public bool Enter(SchemaNode node)
+    public bool Enter(SchemaNode node, out bool pushedScope)
     {
+        pushedScope = false;
         if (++_depth > Options.MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             _depth--;
@@ -81,23 +87,16 @@ internal sealed class Evaluator
             }
 
             _scope[_scopeDepth++] = node.Resource;
-            _pushedScope.Push(true);
-        }
-        else
-        {
-            _pushedScope.Push(false);
+            pushedScope = true;
         }
 
         return true;
     }
 
-    private readonly Stack<bool> _pushedScope = new();
-
-    public void Leave(SchemaNode node)
+    public void Leave(bool pushedScope)
     {
-        _ = node;
         _depth--;
-        if (_pushedScope.Pop())
+        if (pushedScope)
         {
             _scope[--_scopeDepth] = null!;
         }
@@ -123,7 +122,7 @@ internal sealed class Evaluator
 
     public void PushKeyword(string segment)
     {
-        if (Errors is not null)
+        if (_collect)
         {
             _keywordPath.Add(segment);
         }
@@ -131,41 +130,60 @@ internal sealed class Evaluator
 
     public void PopKeyword()
     {
-        if (Errors is not null)
+        if (_collect)
         {
             _keywordPath.RemoveAt(_keywordPath.Count - 1);
         }
     }
 
-    public void PushProperty(JsonProperty property)
-    {
-        if (Errors is not null)
-        {
-            _instancePath.Add(property.Name);
-        }
-    }
+    /// <summary>Pushes a property; its name is only read if an error is reported below it.</summary>
+    public void PushProperty(JsonProperty property) => PushInstance(new PathSegment(property, null, -1));
 
-    public void PushProperty(string name)
-    {
-        if (Errors is not null)
-        {
-            _instancePath.Add(name);
-        }
-    }
+    public void PushProperty(string name) => PushInstance(new PathSegment(default, name, -1));
 
-    public void PushIndex(int index)
+    public void PushIndex(int index) => PushInstance(new PathSegment(default, null, index));
+
+    private void PushInstance(PathSegment segment)
     {
-        if (Errors is not null)
+        if (!_collect)
         {
-            _instancePath.Add(index);
+            return;
         }
+
+        if (_instanceDepth == _instancePath.Length)
+        {
+            Array.Resize(ref _instancePath, _instancePath.Length * 2);
+        }
+
+        _instancePath[_instanceDepth++] = segment;
     }
 
     public void PopInstance()
     {
-        if (Errors is not null)
+        if (_collect)
         {
-            _instancePath.RemoveAt(_instancePath.Count - 1);
+            _instancePath[--_instanceDepth] = default;
+        }
+    }
+
+    private readonly record struct PathSegment(JsonProperty Property, string? Name, int Index)
+    {
+        public override string ToString()
+            => Index >= 0 ? Index.ToString(System.Globalization.CultureInfo.InvariantCulture) : UriUtilities.EscapePointerToken(Name ?? Property.Name);
+    }
+
+    private readonly StringBuilder _builder = new();
+
+    private static void AppendToken(StringBuilder builder, string token)
+    {
+        builder.Append('/');
+        if (token.AsSpan().IndexOfAny('~', '/') < 0)
+        {
+            builder.Append(token);
+        }
+        else
+        {
+            builder.Append(UriUtilities.EscapePointerToken(token));
         }
     }
 
@@ -177,9 +195,9 @@ internal sealed class Evaluator
         }
 
         var instance = new StringBuilder();
-        foreach (var segment in _instancePath)
+        for (var i = 0; i < _instanceDepth; i++)
         {
-            instance.Append('/').Append(segment is string s ? UriUtilities.EscapePointerToken(s) : ((int)segment).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            instance.Append('/').Append(_instancePath[i].ToString());
         }
 
         var keywordLocation = new StringBuilder();
@@ -195,6 +213,6 @@ internal sealed class Evaluator
             absolute += "/" + UriUtilities.EscapePointerToken(keyword.Name);
         }
 
-        Errors!.Add(new ValidationError(instance.ToString(), keywordLocation.ToString(), absolute, keyword?.Name ?? "false", message));
+        (Errors ??= []).Add(new ValidationError(instance, keywordLocation, absolute, keyword?.Name ?? "false", message));
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace Port.Sdk.JsonSchema.Internal;
@@ -6,7 +5,12 @@ namespace Port.Sdk.JsonSchema.Internal;
 /// <summary>JSON equality as JSON Schema defines it: numbers by value, objects regardless of property order.</summary>
 internal static class JsonEquality
 {
-    public static bool AreEqual(JsonElement a, JsonElement b)
+    /// <summary>Deeper values than this are compared as an error (the caller reports nesting), never by exhausting the stack.</summary>
+    private const int MaxDepth = 2048;
+
+    public static bool AreEqual(JsonElement a, JsonElement b) => AreEqual(a, b, 0);
+
+    private static bool AreEqual(JsonElement a, JsonElement b, int depth)
     {
         var kindA = Normalize(a.ValueKind);
         if (kindA != Normalize(b.ValueKind))
@@ -33,12 +37,15 @@ internal static class JsonEquality
                         return false;
                     }
 
-                    RuntimeHelpers.EnsureSufficientExecutionStack();
+                    if (depth >= MaxDepth)
+                    {
+                        throw new InsufficientExecutionStackException();
+                    }
                     using var ea = a.EnumerateArray();
                     using var eb = b.EnumerateArray();
                     while (ea.MoveNext() && eb.MoveNext())
                     {
-                        if (!AreEqual(ea.Current, eb.Current))
+                        if (!AreEqual(ea.Current, eb.Current, depth + 1))
                         {
                             return false;
                         }
@@ -54,10 +61,13 @@ internal static class JsonEquality
                         return false;
                     }
 
-                    RuntimeHelpers.EnsureSufficientExecutionStack();
+                    if (depth >= MaxDepth)
+                    {
+                        throw new InsufficientExecutionStackException();
+                    }
                     foreach (var property in a.EnumerateObject())
                     {
-                        if (!b.TryGetProperty(property.Name, out var other) || !AreEqual(property.Value, other))
+                        if (!b.TryGetProperty(property.Name, out var other) || !AreEqual(property.Value, other, depth + 1))
                         {
                             return false;
                         }

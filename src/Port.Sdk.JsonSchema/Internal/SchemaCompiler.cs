@@ -219,7 +219,7 @@ internal sealed class SchemaCompiler(JsonSchemaOptions options)
                     keywords.Add(new PropertyCountKeyword(node, property.Name, RequireCount(value, at, property.Name), isMaximum: false));
                     break;
                 case "required":
-                    keywords.Add(new RequiredKeyword(node, RequireStringArray(value, at, "required")));
+                    keywords.Add(new RequiredKeyword(node, [.. RequireStringArray(value, at, "required").Distinct(StringComparer.Ordinal)]));
                     break;
                 case "dependentRequired":
                     RequireKind(value, JsonValueKind.Object, at, "dependentRequired", "an object");
@@ -297,7 +297,7 @@ internal sealed class SchemaCompiler(JsonSchemaOptions options)
 
         if (element.TryGetProperty("additionalProperties", out var additional))
         {
-            keywords.Add(new AdditionalPropertiesKeyword(node, Sub(additional, "additionalProperties"), properties?.Names, patternProperties?.Patterns));
+            keywords.Add(new AdditionalPropertiesKeyword(node, Sub(additional, "additionalProperties"), properties?.Table, patternProperties?.Patterns));
         }
 
         node.Keywords = [.. keywords.OrderBy(k => k.Order)];

@@ -53,7 +53,7 @@ internal sealed class SchemaNode
             return value;
         }
 
-        if (!evaluator.Enter(this))
+        if (!evaluator.Enter(this, out var pushedScope))
         {
             return false;
         }
@@ -83,7 +83,7 @@ internal sealed class SchemaNode
         }
         finally
         {
-            evaluator.Leave(this);
+            evaluator.Leave(pushedScope);
         }
     }
 }

@@ -185,16 +185,16 @@ internal sealed class DependentSchemasKeyword(SchemaNode owner, (string Name, Sc
 
 internal sealed class PropertiesKeyword : Keyword
 {
-    private readonly (string Name, byte[] Utf8, SchemaNode Schema)[] _properties;
+    private readonly SchemaNode[] _schemas;
 
     public PropertiesKeyword(SchemaNode owner, (string Name, SchemaNode Schema)[] properties)
         : base(owner, "properties")
     {
-        _properties = [.. properties.Select(p => (p.Name, Encoding.UTF8.GetBytes(p.Name), p.Schema))];
-        Names = properties.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        _schemas = [.. properties.Select(p => p.Schema)];
+        Table = new Utf8NameTable([.. properties.Select(p => p.Name)]);
     }
 
-    public HashSet<string> Names { get; }
+    public Utf8NameTable Table { get; }
 
     public override bool Evaluate(JsonElement instance, Evaluator evaluator, Annotations? annotations)
     {
@@ -204,15 +204,17 @@ internal sealed class PropertiesKeyword : Keyword
         }
 
         var valid = true;
-        foreach (var (name, utf8, schema) in _properties)
+        foreach (var property in instance.EnumerateObject())
         {
-            if (!instance.TryGetProperty(utf8, out var value))
+            var index = Table.Find(property);
+            if (index < 0)
             {
                 continue;
             }
 
+            var name = Table.Names[index];
             annotations?.AddProperty(name);
-            if (!EvaluateProperty(schema, name, value, evaluator, name))
+            if (!EvaluateProperty(_schemas[index], name, property.Value, evaluator, name))
             {
                 valid = false;
                 if (!evaluator.MustContinue(annotations))
@@ -250,7 +252,7 @@ internal sealed class PatternPropertiesKeyword(SchemaNode owner, (string Pattern
                 }
 
                 annotations?.AddProperty(property.Name);
-                if (!EvaluateProperty(schema, property.Name, property.Value, evaluator, pattern))
+                if (!EvaluateProperty(schema, property, evaluator, pattern))
                 {
                     valid = false;
                     if (!evaluator.MustContinue(annotations))
@@ -278,10 +280,8 @@ internal sealed class PatternPropertiesKeyword(SchemaNode owner, (string Pattern
     }
 }
 
-internal sealed class AdditionalPropertiesKeyword(SchemaNode owner, SchemaNode schema, HashSet<string>? declared, (string Pattern, Regex Regex, SchemaNode Schema)[]? patterns) : Keyword(owner, "additionalProperties")
+internal sealed class AdditionalPropertiesKeyword(SchemaNode owner, SchemaNode schema, Utf8NameTable? declared, (string Pattern, Regex Regex, SchemaNode Schema)[]? patterns) : Keyword(owner, "additionalProperties")
 {
-    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>>? _declared = declared?.GetAlternateLookup<ReadOnlySpan<char>>();
-
     public override bool Evaluate(JsonElement instance, Evaluator evaluator, Annotations? annotations)
     {
         if (instance.ValueKind != JsonValueKind.Object)
@@ -293,8 +293,7 @@ internal sealed class AdditionalPropertiesKeyword(SchemaNode owner, SchemaNode s
         Span<char> buffer = stackalloc char[Utf8Text.StackBufferSize];
         foreach (var property in instance.EnumerateObject())
         {
-            var name = Utf8Text.GetName(property, buffer);
-            if (IsDeclared(name))
+            if ((declared is not null && declared.Find(property) >= 0) || (patterns is not null && MatchesPattern(Utf8Text.GetName(property, buffer))))
             {
                 continue;
             }
@@ -307,7 +306,7 @@ internal sealed class AdditionalPropertiesKeyword(SchemaNode owner, SchemaNode s
             }
             else
             {
-                ok = EvaluateProperty(schema, property.Name, property.Value, evaluator, null);
+                ok = EvaluateProperty(schema, property, evaluator, null);
             }
 
             if (!ok)
@@ -323,16 +322,10 @@ internal sealed class AdditionalPropertiesKeyword(SchemaNode owner, SchemaNode s
         return valid;
     }
 
-    private bool IsDeclared(ReadOnlySpan<char> name)
+    private bool MatchesPattern(ReadOnlySpan<char> name)
     {
-        if (_declared is { } lookup && lookup.Contains(name))
         {
-            return true;
-        }
-
-        if (patterns is not null)
-        {
-            foreach (var (_, regex, _) in patterns)
+            foreach (var (_, regex, _) in patterns!)
             {
                 try
                 {
@@ -556,7 +549,7 @@ internal sealed class UnevaluatedPropertiesKeyword(SchemaNode owner, SchemaNode 
 
             var ok = schema.BooleanValue == false
                 ? Fail(evaluator, ErrorMessages.PropertyNotAllowed(property.Name, Name))
-                : EvaluateProperty(schema, property.Name, property.Value, evaluator, null);
+                : EvaluateProperty(schema, property, evaluator, null);
             if (!ok)
             {
                 valid = false;

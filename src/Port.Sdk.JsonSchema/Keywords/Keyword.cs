@@ -58,6 +58,20 @@ internal abstract class Keyword(SchemaNode owner, string name)
         }
     }
 
+    /// <summary>Evaluates a property value; the property's name is only read (allocated) when errors are reported.</summary>
+    protected bool EvaluateProperty(SchemaNode schema, JsonProperty property, Evaluator evaluator, string? token)
+    {
+        evaluator.PushProperty(property);
+        try
+        {
+            return EvaluateSubschema(schema, property.Value, evaluator, null, token);
+        }
+        finally
+        {
+            evaluator.PopInstance();
+        }
+    }
+
     protected bool EvaluateItem(SchemaNode schema, int index, JsonElement value, Evaluator evaluator, string? token)
     {
         evaluator.PushIndex(index);

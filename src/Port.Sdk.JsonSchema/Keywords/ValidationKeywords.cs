@@ -60,6 +60,7 @@ internal sealed class EnumKeyword : Keyword
     private readonly JsonElement _values;
     private readonly JsonElement[] _items;
     private readonly byte[]?[] _utf8Strings;
+    private string? _message;
 
     public EnumKeyword(SchemaNode owner, JsonElement values)
         : base(owner, "enum")
@@ -80,7 +81,7 @@ internal sealed class EnumKeyword : Keyword
             }
         }
 
-        return Fail(evaluator, ErrorMessages.Enum(_values));
+        return Fail(evaluator, _message ??= ErrorMessages.Enum(_values));
     }
 }
 
@@ -263,29 +264,44 @@ internal sealed class PropertyCountKeyword(SchemaNode owner, string name, long l
 
 internal sealed class RequiredKeyword(SchemaNode owner, string[] names) : Keyword(owner, "required")
 {
-    private readonly byte[][] _utf8Names = [.. names.Select(Encoding.UTF8.GetBytes)];
+    private readonly Utf8NameTable _table = new(names);
 
     public override bool Evaluate(JsonElement instance, Evaluator evaluator, Annotations? annotations)
     {
-        if (instance.ValueKind != JsonValueKind.Object)
+        if (instance.ValueKind != JsonValueKind.Object || names.Length == 0)
         {
             return true;
         }
 
-        var valid = true;
-        for (var i = 0; i < _utf8Names.Length; i++)
+        // One pass over the instance marks which required names are present.
+        Span<bool> found = names.Length <= 256 ? stackalloc bool[names.Length] : new bool[names.Length];
+        var missing = names.Length;
+        foreach (var property in instance.EnumerateObject())
         {
-            if (!instance.TryGetProperty(_utf8Names[i], out _))
+            var index = _table.Find(property);
+            if (index >= 0 && !found[index])
             {
-                valid = Fail(evaluator, ErrorMessages.Required(names[i]));
-                if (!evaluator.Reporting)
+                found[index] = true;
+                if (--missing == 0)
                 {
-                    return false;
+                    return true;
                 }
             }
         }
 
-        return valid;
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (!found[i])
+            {
+                Fail(evaluator, ErrorMessages.Required(names[i]));
+                if (!evaluator.Reporting)
+                {
+                    break;
+                }
+            }
+        }
+
+        return false;
     }
 }
 
