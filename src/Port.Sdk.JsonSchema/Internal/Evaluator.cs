@@ -194,25 +194,27 @@ internal sealed class Evaluator
             return;
         }
 
-        var instance = new StringBuilder();
+        var builder = _builder.Clear();
         for (var i = 0; i < _instanceDepth; i++)
         {
-            instance.Append('/').Append(_instancePath[i].ToString());
+            builder.Append('/').Append(_instancePath[i].ToString());
         }
 
-        var keywordLocation = new StringBuilder();
+        var instance = builder.ToString();
+        builder.Clear();
         foreach (var segment in _keywordPath)
         {
-            keywordLocation.Append('/').Append(UriUtilities.EscapePointerToken(segment));
+            AppendToken(builder, segment);
         }
 
         var absolute = node.AbsoluteLocation;
         if (keyword is not null)
         {
-            keywordLocation.Append('/').Append(UriUtilities.EscapePointerToken(keyword.Name));
-            absolute += "/" + UriUtilities.EscapePointerToken(keyword.Name);
+            AppendToken(builder, keyword.Name);
+            absolute += "/" + keyword.Name;
         }
 
+        var keywordLocation = builder.ToString();
         (Errors ??= []).Add(new ValidationError(instance, keywordLocation, absolute, keyword?.Name ?? "false", message));
     }
 }
