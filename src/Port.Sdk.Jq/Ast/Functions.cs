@@ -1,0 +1,222 @@
+using System.Text;
+using Port.Sdk.Jq.Runtime;
+
+namespace Port.Sdk.Jq.Ast;
+
+/// <summary><c>def name(params): body; rest</c>.</summary>
+internal sealed class FunctionDefinitionNode(FunctionDefinition definition, Node rest) : Node
+{
+    public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx) => rest.Eval(input, Bind(env), ctx);
+
+    public override IEnumerable<(JqValue, PathList?)> Paths(JqValue input, PathList? path, Env? env, Interpreter ctx)
+        => rest.Paths(input, path, Bind(env), ctx);
+
+    private Env Bind(Env? env)
+    {
+        var closure = new Closure(definition, null);
+        var bound = Env.BindFunction(env, definition.Name, definition.Arity, closure);
+        closure.Env = bound;
+        return bound;
+    }
+
+    public override void Write(StringBuilder builder)
+    {
+        builder.Append("def ").Append(definition.Name);
+        if (definition.Arity > 0)
+        {
+            builder.Append('(').AppendJoin("; ", definition.Parameters.Select(p => (p.IsValue ? "$" : string.Empty) + p.Name)).Append(')');
+        }
+
+        builder.Append(": ");
+        definition.Body.Write(builder);
+        builder.Append("; ");
+        rest.Write(builder);
+    }
+}
+
+/// <summary>A builtin implemented in C#.</summary>
+internal sealed class NativeFunction(
+    string name,
+    int arity,
+    Func<JqValue, Node[], Env?, Interpreter, IEnumerable<JqValue>> invoke,
+    Func<JqValue, PathList?, Node[], Env?, Interpreter, IEnumerable<(JqValue, PathList?)>>? paths = null)
+{
+    public string Name { get; } = name;
+
+    public int Arity { get; } = arity;
+
+    public Func<JqValue, Node[], Env?, Interpreter, IEnumerable<JqValue>> Invoke { get; } = invoke;
+
+    public Func<JqValue, PathList?, Node[], Env?, Interpreter, IEnumerable<(JqValue, PathList?)>>? InvokePaths { get; } = paths;
+}
+
+/// <summary>A call, resolved when the program is compiled: to a local definition, a jq-defined builtin, or a native builtin.</summary>
+internal sealed class CallNode : Node
+{
+    private readonly FunctionDefinition[] _argumentDefinitions;
+
+    public CallNode(string name, Node[] arguments, Closure? builtin, NativeFunction? native)
+    {
+        Name = name;
+        Arguments = arguments;
+        Builtin = builtin;
+        Native = native;
+        _argumentDefinitions = [.. arguments.Select(a => new FunctionDefinition(string.Empty, [], a))];
+    }
+
+    public string Name { get; }
+
+    public Node[] Arguments { get; }
+
+    /// <summary>A jq-defined builtin, when the call resolves to one.</summary>
+    public Closure? Builtin { get; }
+
+    /// <summary>A native builtin, when the call resolves to one.</summary>
+    public NativeFunction? Native { get; }
+
+    public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
+    {
+        ctx.Step();
+        if (Native is not null)
+        {
+            return Native.Invoke(input, Arguments, env, ctx);
+        }
+
+        var closure = Builtin ?? Env.LookupFunction(env, Name, Arguments.Length);
+        return Invoke(closure, input, env, ctx);
+    }
+
+    public override IEnumerable<(JqValue, PathList?)> Paths(JqValue input, PathList? path, Env? env, Interpreter ctx)
+    {
+        if (Native is not null)
+        {
+            return Native.InvokePaths is { } paths ? paths(input, path, Arguments, env, ctx) : base.Paths(input, path, env, ctx);
+        }
+
+        var closure = Builtin ?? Env.LookupFunction(env, Name, Arguments.Length);
+        return InvokePaths(closure, input, path, env, ctx);
+    }
+
+    private IEnumerable<JqValue> Invoke(Closure closure, JqValue input, Env? callerEnv, Interpreter ctx)
+    {
+        var definition = closure.Definition;
+        if (definition.Arity == 0)
+        {
+            return Run(definition.Body, input, closure.Env, ctx);
+        }
+
+        return BindArguments(closure, input, callerEnv, ctx).SelectMany(env => Run(definition.Body, input, env, ctx));
+    }
+
+    private IEnumerable<(JqValue, PathList?)> InvokePaths(Closure closure, JqValue input, PathList? path, Env? callerEnv, Interpreter ctx)
+    {
+        var definition = closure.Definition;
+        if (definition.Arity == 0)
+        {
+            return RunPaths(definition.Body, input, path, closure.Env, ctx);
+        }
+
+        return BindArguments(closure, input, callerEnv, ctx).SelectMany(env => RunPaths(definition.Body, input, path, env, ctx));
+    }
+
+    private static IEnumerable<JqValue> Run(Node body, JqValue input, Env? env, Interpreter ctx)
+    {
+        ctx.Enter();
+        try
+        {
+            foreach (var value in body.Eval(input, env, ctx))
+            {
+                yield return value;
+            }
+        }
+        finally
+        {
+            ctx.Leave();
+        }
+    }
+
+    private static IEnumerable<(JqValue, PathList?)> RunPaths(Node body, JqValue input, PathList? path, Env? env, Interpreter ctx)
+    {
+        ctx.Enter();
+        try
+        {
+            foreach (var item in body.Paths(input, path, env, ctx))
+            {
+                yield return item;
+            }
+        }
+        finally
+        {
+            ctx.Leave();
+        }
+    }
+
+    /// <summary>Binds filter parameters as closures and <c>$</c> parameters to each combination of their values.</summary>
+    private IEnumerable<Env?> BindArguments(Closure closure, JqValue input, Env? callerEnv, Interpreter ctx)
+    {
+        var definition = closure.Definition;
+        var env = closure.Env;
+        var hasValues = false;
+        for (var i = 0; i < definition.Arity; i++)
+        {
+            var (name, isValue) = definition.Parameters[i];
+            hasValues |= isValue;
+            env = Env.BindFunction(env, name, 0, new Closure(_argumentDefinitions[i], callerEnv));
+        }
+
+        if (!hasValues)
+        {
+            return [env];
+        }
+
+        return BindValues(0, definition, input, env, callerEnv, ctx);
+    }
+
+    private IEnumerable<Env?> BindValues(int index, FunctionDefinition definition, JqValue input, Env? env, Env? callerEnv, Interpreter ctx)
+    {
+        if (index == definition.Arity)
+        {
+            yield return env;
+            yield break;
+        }
+
+        var (name, isValue) = definition.Parameters[index];
+        if (!isValue)
+        {
+            foreach (var result in BindValues(index + 1, definition, input, env, callerEnv, ctx))
+            {
+                yield return result;
+            }
+
+            yield break;
+        }
+
+        foreach (var value in Arguments[index].Eval(input, callerEnv, ctx))
+        {
+            foreach (var result in BindValues(index + 1, definition, input, Env.BindVariable(env, name, value), callerEnv, ctx))
+            {
+                yield return result;
+            }
+        }
+    }
+
+    public override void Write(StringBuilder builder)
+    {
+        builder.Append(Name);
+        if (Arguments.Length > 0)
+        {
+            builder.Append('(');
+            for (var i = 0; i < Arguments.Length; i++)
+            {
+                if (i > 0)
+                {
+                    builder.Append("; ");
+                }
+
+                Arguments[i].Write(builder);
+            }
+
+            builder.Append(')');
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using System.Text;
+using Port.Sdk.Jq.Runtime;
+
+namespace Port.Sdk.Jq.Ast;
+
+/// <summary>A node of a parsed jq program. Nodes are immutable and evaluate lazily.</summary>
+internal abstract class Node
+{
+    /// <summary>The character offset of the node in the program, for messages.</summary>
+    public int Position { get; init; }
+
+    /// <summary>Produces the node's outputs for one input.</summary>
+    public abstract IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx);
+
+    /// <summary>Produces the node's outputs with their paths, as <c>path(f)</c> and assignments need.</summary>
+    public virtual IEnumerable<(JqValue Value, PathList? Path)> Paths(JqValue input, PathList? path, Env? env, Interpreter ctx)
+    {
+        foreach (var value in Eval(input, env, ctx))
+        {
+            throw new JqException($"Invalid path expression with result {ValueOps.ErrorText(value)}");
+        }
+
+        yield break;
+    }
+
+    /// <summary>Writes the node back as jq source.</summary>
+    public abstract void Write(StringBuilder builder);
+
+    public override string ToString()
+    {
+        var builder = new StringBuilder();
+        Write(builder);
+        return builder.ToString();
+    }
+
+    /// <summary>Runs <paramref name="node"/> and returns its first output, or <see langword="null"/> when it has none.</summary>
+    protected static JqValue? First(Node node, JqValue input, Env? env, Interpreter ctx)
+    {
+        foreach (var value in node.Eval(input, env, ctx))
+        {
+            return value;
+        }
+
+        return null;
+    }
+}

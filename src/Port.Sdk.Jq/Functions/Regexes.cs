@@ -1,0 +1,209 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using Port.Sdk.Jq.Ast;
+using Port.Sdk.Jq.Runtime;
+
+namespace Port.Sdk.Jq.Functions;
+
+/// <summary>jq's regex builtins on .NET regular expressions, whose syntax covers the Oniguruma (Perl) syntax jq uses.</summary>
+internal static class Regexes
+{
+    private static readonly ConcurrentDictionary<(string, RegexOptions), Regex> Cache = new();
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
+    private static (Regex Regex, bool Global, bool SkipEmpty) Compile(JqValue input, JqValue pattern, JqValue flags)
+    {
+        if (input.Kind != JqKind.String)
+        {
+            throw new JqException($"{input.TypeName} ({ValueOps.ErrorText(input)}) cannot be matched, as it is not a string");
+        }
+
+        if (pattern.Kind != JqKind.String)
+        {
+            throw new JqException($"{pattern.TypeName} ({ValueOps.ErrorText(pattern)}) cannot be matched, as it is not a string");
+        }
+
+        var options = RegexOptions.CultureInvariant;
+        var global = false;
+        var skipEmpty = false;
+        if (flags.Kind == JqKind.String)
+        {
+            foreach (var flag in flags.String)
+            {
+                switch (flag)
+                {
+                    case 'g': global = true; break;
+                    case 'i': options |= RegexOptions.IgnoreCase; break;
+                    case 'x': options |= RegexOptions.IgnorePatternWhitespace; break;
+                    case 's': options |= RegexOptions.Singleline; break;
+                    case 'p': options |= RegexOptions.Singleline | RegexOptions.Multiline; break;
+                    case 'n': skipEmpty = true; break;
+                    case 'l': break;
+                    default: throw new JqException($"{flags.String} is not a valid modifier string");
+                }
+            }
+        }
+        else if (flags.Kind != JqKind.Null)
+        {
+            throw new JqException($"{flags.TypeName} ({ValueOps.ErrorText(flags)}) is not a string");
+        }
+
+        try
+        {
+            var regex = Cache.GetOrAdd((pattern.String, options), static key => new Regex(key.Item1, key.Item2, Timeout));
+            return (regex, global, skipEmpty);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new JqException($"{pattern.String} (at offset 0) is not a valid regex: {ex.Message}");
+        }
+    }
+
+    public static bool Test(JqValue input, JqValue pattern, JqValue flags)
+    {
+        var (regex, _, _) = Compile(input, pattern, flags);
+        return regex.IsMatch(input.String);
+    }
+
+    private static IEnumerable<System.Text.RegularExpressions.Match> Matches(Regex regex, string text, bool global, bool skipEmpty)
+    {
+        var match = regex.Match(text);
+        while (match.Success)
+        {
+            if (!(skipEmpty && match.Length == 0))
+            {
+                yield return match;
+            }
+
+            if (!global)
+            {
+                yield break;
+            }
+
+            if (match.Length == 0 && match.Index >= text.Length)
+            {
+                yield break;
+            }
+
+            match = match.Length == 0 ? regex.Match(text, match.Index + (char.IsHighSurrogate(text[match.Index]) ? 2 : 1)) : match.NextMatch();
+        }
+    }
+
+    public static IEnumerable<JqValue> Match(JqValue input, JqValue pattern, JqValue flags)
+    {
+        var (regex, global, skipEmpty) = Compile(input, pattern, flags);
+        var text = input.String;
+        var names = regex.GetGroupNames();
+        foreach (var match in Matches(regex, text, global, skipEmpty))
+        {
+            yield return ToObject(regex, text, match, names);
+        }
+    }
+
+    private static int CodePoints(string text, int utf16Index)
+    {
+        var count = 0;
+        for (var i = 0; i < utf16Index && i < text.Length; i++)
+        {
+            if (!char.IsLowSurrogate(text[i]))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private static JqValue ToObject(Regex regex, string text, System.Text.RegularExpressions.Match match, string[] names)
+    {
+        var result = new JqObject(4);
+        result.SetInPlace("offset", JqValue.FromNumber(CodePoints(text, match.Index)));
+        result.SetInPlace("length", JqValue.FromNumber(ValueOps.CodePointCount(match.Value)));
+        result.SetInPlace("string", JqValue.FromString(match.Value));
+        var captures = new List<JqValue>();
+        for (var g = 1; g < match.Groups.Count; g++)
+        {
+            var group = match.Groups[g];
+            var capture = new JqObject(4);
+            var name = regex.GroupNameFromNumber(g);
+            var isNamed = !int.TryParse(name, out _);
+            if (group.Success)
+            {
+                capture.SetInPlace("offset", JqValue.FromNumber(CodePoints(text, group.Index)));
+                capture.SetInPlace("length", JqValue.FromNumber(ValueOps.CodePointCount(group.Value)));
+                capture.SetInPlace("string", JqValue.FromString(group.Value));
+            }
+            else
+            {
+                capture.SetInPlace("offset", JqValue.FromNumber(-1));
+                capture.SetInPlace("length", JqValue.FromNumber(0));
+                capture.SetInPlace("string", JqValue.Null);
+            }
+
+            capture.SetInPlace("name", isNamed ? JqValue.FromString(name) : JqValue.Null);
+            captures.Add(JqValue.FromObject(capture));
+        }
+
+        _ = names;
+        result.SetInPlace("captures", JqValue.OwnList(captures));
+        return JqValue.FromObject(result);
+    }
+
+    public static JqValue Split(JqValue input, JqValue pattern, JqValue flags)
+    {
+        var (regex, _, skipEmpty) = Compile(input, pattern, flags);
+        var text = input.String;
+        var parts = new List<JqValue>();
+        var start = 0;
+        foreach (var match in Matches(regex, text, global: true, skipEmpty))
+        {
+            parts.Add(JqValue.FromString(text[start..match.Index]));
+            start = match.Index + match.Length;
+        }
+
+        parts.Add(JqValue.FromString(text[start..]));
+        return JqValue.OwnList(parts);
+    }
+
+    /// <summary><c>sub</c> and <c>gsub</c>: the replacement is a filter over the named captures; several outputs give several results.</summary>
+    public static IEnumerable<JqValue> Substitute(JqValue input, Node[] args, Env? env, Interpreter ctx, bool global)
+    {
+        foreach (var flags in args[2].Eval(input, env, ctx))
+        {
+            foreach (var pattern in args[0].Eval(input, env, ctx))
+            {
+                var (regex, isGlobal, skipEmpty) = Compile(input, pattern, flags);
+                var text = input.String;
+                var matches = Matches(regex, text, global || isGlobal, skipEmpty).ToList();
+                IEnumerable<string> results = [string.Empty];
+                var position = 0;
+                foreach (var match in matches)
+                {
+                    var captures = new JqObject();
+                    for (var g = 1; g < match.Groups.Count; g++)
+                    {
+                        var name = regex.GroupNameFromNumber(g);
+                        if (!int.TryParse(name, out _))
+                        {
+                            captures.SetInPlace(name, match.Groups[g].Success ? JqValue.FromString(match.Groups[g].Value) : JqValue.Null);
+                        }
+                    }
+
+                    var gap = text[position..match.Index];
+                    var replacements = args[1].Eval(JqValue.FromObject(captures), env, ctx).Select(r => r.Kind == JqKind.String
+                        ? r.String
+                        : throw new JqException($"{r.TypeName} ({ValueOps.ErrorText(r)}) cannot be added to a string")).ToList();
+                    var previous = results.ToList();
+                    results = previous.SelectMany(prefix => replacements.Select(r => prefix + gap + r)).ToList();
+                    position = match.Index + match.Length;
+                }
+
+                var tail = text[position..];
+                foreach (var result in results)
+                {
+                    yield return JqValue.FromString(result + tail);
+                }
+            }
+        }
+    }
+}

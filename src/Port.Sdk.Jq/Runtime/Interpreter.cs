@@ -1,0 +1,59 @@
+using System.Runtime.CompilerServices;
+
+namespace Port.Sdk.Jq.Runtime;
+
+/// <summary>The state of one run of a filter: limits, counters, inputs and the host's hooks.</summary>
+internal sealed class Interpreter(JqRunOptions options, JqOptions compileOptions, IEnumerator<JqValue>? inputs)
+{
+    private long _steps;
+    private int _depth;
+
+    public JqRunOptions Options { get; } = options;
+
+    public JqOptions CompileOptions { get; } = compileOptions;
+
+    public IEnumerator<JqValue>? Inputs { get; } = inputs;
+
+    public JqValue Environment { get; } = options.Environment is null
+        ? JqValue.FromObject(new JqObject(0))
+        : JqValue.FromObject(ToObject(options.Environment));
+
+    /// <summary>Counts one evaluation step and enforces the step budget and cancellation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Step()
+    {
+        if (++_steps > Options.MaxSteps)
+        {
+            throw new JqLimitException($"The jq program exceeded its step budget of {Options.MaxSteps} (MaxSteps).");
+        }
+
+        if ((_steps & 1023) == 0)
+        {
+            Options.CancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    public void Enter()
+    {
+        if (++_depth > Options.MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            _depth--;
+            throw new JqLimitException($"The jq program exceeded its recursion depth limit of {Options.MaxDepth} (MaxDepth), or the stack of this thread.");
+        }
+    }
+
+    public void Leave() => _depth--;
+
+    public long Steps => _steps;
+
+    private static JqObject ToObject(IReadOnlyDictionary<string, string> values)
+    {
+        var obj = new JqObject(values.Count);
+        foreach (var (key, value) in values)
+        {
+            obj.SetInPlace(key, JqValue.FromString(value));
+        }
+
+        return obj;
+    }
+}
