@@ -45,7 +45,7 @@ public class JqException : Exception
     {
         JqKind.String => value.String,
         JqKind.Null => "null (null)",
-        _ => $"{Truncate(value.ToJson())} (not a string)",
+        _ => $"{Runtime.ValueOps.ErrorText(value)} (not a string)",
     };
 
     internal static string Truncate(string text, int max = 11)

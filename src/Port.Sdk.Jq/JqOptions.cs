@@ -16,8 +16,8 @@ public sealed class JqOptions
     public JqFunctionRegistry? Functions { get; set; }
 
     /// <summary>Gets or sets the name <c>$__loc__</c> and error messages give the program.</summary>
-    /// <value>The default value is <c>&lt;stdin&gt;</c>, as jq names a program given on the command line.</value>
-    public string FileName { get; set; } = "<stdin>";
+    /// <value>The default value is <c>&lt;top-level&gt;</c>, as jq names a program given on the command line.</value>
+    public string FileName { get; set; } = "<top-level>";
 }
 
 /// <summary>Options for one run of a compiled filter: limits, variables, inputs and the environment.</summary>

@@ -97,14 +97,32 @@ public static class JqTestSuite
         }
 
         var actual = new List<JqValue>();
+        string? error = null;
+        JqValue input;
         try
         {
-            var input = JqValue.Parse(testCase.Input!);
-            actual.AddRange(filter.Run(input, runOptions));
+            input = JqValue.Parse(testCase.Input!);
         }
         catch (JqException ex)
         {
-            return new JqTestResult(testCase, false, $"error: {ex.Message} (after {actual.Count} outputs)");
+            return new JqTestResult(testCase, false, $"the input is not JSON: {ex.Message}");
+        }
+
+        try
+        {
+            // As in jq's own harness, a runtime error ends the outputs; the expected ones must all have come before it.
+            foreach (var value in filter.Run(input, runOptions))
+            {
+                actual.Add(value);
+            }
+        }
+        catch (JqLimitException ex)
+        {
+            return new JqTestResult(testCase, false, $"limit: {ex.Message} (after {actual.Count} outputs)");
+        }
+        catch (JqException ex)
+        {
+            error = ex.Message;
         }
 
         var expected = new List<JqValue>();
@@ -123,7 +141,8 @@ public static class JqTestSuite
         if (actual.Count != expected.Count || actual.Zip(expected).Any(pair => !SameValue(pair.First, pair.Second)))
         {
             var got = string.Join(", ", actual.Select(v => v.ToJson()));
-            return new JqTestResult(testCase, false, string.Create(CultureInfo.InvariantCulture, $"expected {expected.Count} output(s) [{string.Join(", ", testCase.ExpectedOutputs)}], got {actual.Count} [{Truncate(got)}]"));
+            var after = error is null ? string.Empty : $", then the error '{error}'";
+            return new JqTestResult(testCase, false, string.Create(CultureInfo.InvariantCulture, $"expected {expected.Count} output(s) [{string.Join(", ", testCase.ExpectedOutputs)}], got {actual.Count} [{Truncate(got)}]{after}"));
         }
 
         return new JqTestResult(testCase, true, null);

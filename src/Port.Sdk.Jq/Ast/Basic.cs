@@ -137,8 +137,9 @@ internal sealed class IndexNode(Node target, Node key) : Node
         {
             foreach (var key in Key.Eval(input, env, ctx))
             {
+                var full = PathList.Access(targetPath, target, key);
                 var value = target.Kind == JqKind.Null ? JqValue.Null : ValueOps.Index(target, key);
-                yield return (value, PathList.Append(targetPath, key));
+                yield return (value, full);
             }
         }
     }
@@ -182,7 +183,8 @@ internal sealed class SliceNode(Node target, Node? from, Node? to) : Node
         {
             foreach (var key in Keys(input, env, ctx))
             {
-                yield return (value.Kind == JqKind.Null ? JqValue.Null : ValueOps.Index(value, key), PathList.Append(targetPath, key));
+                var full = PathList.Access(targetPath, value, key);
+                yield return (value.Kind == JqKind.Null ? JqValue.Null : ValueOps.Index(value, key), full);
             }
         }
     }
@@ -259,6 +261,7 @@ internal sealed class IterateNode(Node target) : Node
     {
         foreach (var (value, valuePath) in target.Paths(input, path, env, ctx))
         {
+            PathList.RequireIterable(valuePath, value);
             if (value.Kind == JqKind.Null)
             {
                 continue;

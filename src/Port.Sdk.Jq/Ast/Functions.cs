@@ -76,25 +76,26 @@ internal sealed class CallNode : Node
 
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {
+        // An iterator, so that a native's error is raised while enumerating (where try can catch it), not when called.
         ctx.Step();
-        if (Native is not null)
+        var values = Native is not null
+            ? Native.Invoke(input, Arguments, env, ctx)
+            : Invoke(Builtin ?? Env.LookupFunction(env, Name, Arguments.Length), input, env, ctx);
+        foreach (var value in values)
         {
-            return Native.Invoke(input, Arguments, env, ctx);
+            yield return value;
         }
-
-        var closure = Builtin ?? Env.LookupFunction(env, Name, Arguments.Length);
-        return Invoke(closure, input, env, ctx);
     }
 
     public override IEnumerable<(JqValue, PathList?)> Paths(JqValue input, PathList? path, Env? env, Interpreter ctx)
     {
-        if (Native is not null)
+        var items = Native is not null
+            ? Native.InvokePaths is { } paths ? paths(input, path, Arguments, env, ctx) : base.Paths(input, path, env, ctx)
+            : InvokePaths(Builtin ?? Env.LookupFunction(env, Name, Arguments.Length), input, path, env, ctx);
+        foreach (var item in items)
         {
-            return Native.InvokePaths is { } paths ? paths(input, path, Arguments, env, ctx) : base.Paths(input, path, env, ctx);
+            yield return item;
         }
-
-        var closure = Builtin ?? Env.LookupFunction(env, Name, Arguments.Length);
-        return InvokePaths(closure, input, path, env, ctx);
     }
 
     private IEnumerable<JqValue> Invoke(Closure closure, JqValue input, Env? callerEnv, Interpreter ctx)

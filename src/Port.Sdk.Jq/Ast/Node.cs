@@ -15,12 +15,11 @@ internal abstract class Node
     /// <summary>Produces the node's outputs with their paths, as <c>path(f)</c> and assignments need.</summary>
     public virtual IEnumerable<(JqValue Value, PathList? Path)> Paths(JqValue input, PathList? path, Env? env, Interpreter ctx)
     {
+        // A value that is not a path: an error as soon as a path is needed from it, with jq's wording.
         foreach (var value in Eval(input, env, ctx))
         {
-            throw new JqException($"Invalid path expression with result {ValueOps.ErrorText(value)}");
+            yield return (value, PathList.Invalid);
         }
-
-        yield break;
     }
 
     /// <summary>Writes the node back as jq source.</summary>

@@ -141,8 +141,8 @@ internal sealed class BinaryNode(BinaryOperator op, Node left, Node right) : Nod
         BinaryOperator.Multiply => ValueOps.Multiply(a, b),
         BinaryOperator.Divide => ValueOps.Divide(a, b),
         BinaryOperator.Modulo => ValueOps.Modulo(a, b),
-        BinaryOperator.Equal => JqValue.FromBoolean(JqValue.Compare(a, b) == 0),
-        BinaryOperator.NotEqual => JqValue.FromBoolean(JqValue.Compare(a, b) != 0),
+        BinaryOperator.Equal => JqValue.FromBoolean(JqValue.DeepEquals(a, b)),
+        BinaryOperator.NotEqual => JqValue.FromBoolean(!JqValue.DeepEquals(a, b)),
         BinaryOperator.Less => JqValue.FromBoolean(JqValue.Compare(a, b) < 0),
         BinaryOperator.LessOrEqual => JqValue.FromBoolean(JqValue.Compare(a, b) <= 0),
         BinaryOperator.Greater => JqValue.FromBoolean(JqValue.Compare(a, b) > 0),
@@ -321,10 +321,10 @@ internal sealed class AssignNode(AssignOperator op, Node left, Node right) : Nod
         foreach (var rhs in right.Eval(input, env, ctx))
         {
             var result = input;
-            foreach (var (_, path) in left.Paths(input, null, env, ctx).ToList())
+            foreach (var (value, path) in left.Paths(input, null, env, ctx).ToList())
             {
                 ctx.Step();
-                var p = PathList.ToValue(path);
+                var p = PathList.ToValue(PathList.Require(path, value));
                 var replacement = op switch
                 {
                     AssignOperator.Set => rhs,
@@ -340,16 +340,25 @@ internal sealed class AssignNode(AssignOperator op, Node left, Node right) : Nod
 
     private JqValue Update(JqValue input, Env? env, Interpreter ctx)
     {
+        // Paths whose update is empty are deleted at the end, all at once, so that deleting one does not shift the others.
         var result = input;
-        foreach (var (_, path) in left.Paths(input, null, env, ctx).ToList())
+        var deletions = new List<JqValue>();
+        foreach (var (value, path) in left.Paths(input, null, env, ctx).ToList())
         {
             ctx.Step();
-            var p = PathList.ToValue(path);
+            var p = PathList.ToValue(PathList.Require(path, value));
             var updated = First(right, ValueOps.GetPath(result, p), env, ctx);
-            result = updated is { } value ? ValueOps.SetPath(result, p, value) : ValueOps.DeletePaths(result, JqValue.OwnList([p]));
+            if (updated is { } replacement)
+            {
+                result = ValueOps.SetPath(result, p, replacement);
+            }
+            else
+            {
+                deletions.Add(p);
+            }
         }
 
-        return result;
+        return deletions.Count == 0 ? result : ValueOps.DeletePaths(result, JqValue.OwnList(deletions));
     }
 
     private static BinaryOperator ToBinary(AssignOperator op) => op switch

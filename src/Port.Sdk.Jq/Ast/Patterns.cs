@@ -84,10 +84,13 @@ internal sealed class ArrayPattern(Pattern[] elements) : Pattern
     {
         if (value.Kind is not (JqKind.Array or JqKind.Null))
         {
-            throw new JqException($"Cannot index {value.TypeName} with number");
+            throw ValueOps.IndexError(value, JqValue.FromNumber(0));
         }
 
-        return BindFrom(0, value, input, env, ctx);
+        foreach (var bound in BindFrom(0, value, input, env, ctx))
+        {
+            yield return bound;
+        }
     }
 
     private IEnumerable<Env?> BindFrom(int index, JqValue value, JqValue input, Env? env, Interpreter ctx)

@@ -37,9 +37,8 @@ internal sealed partial class BuiltinLibrary
         def walk(f): def w: if type == "object" then map_values(w) elif type == "array" then map(w) else . end | f; w;
         def first: .[0];
         def last: .[-1];
-        def last(f): reduce f as $x (null; $x);
         def nth($n): .[$n];
-        def nth($n; f): if $n < 0 then error("Out of bounds negative array index") else first(skip($n; f)) end;
+        def nth($n; f): if $n < 0 then error("nth doesn't support negative indices") else first(skip($n; f)) end;
         def until(cond; update): def _until: if cond then . else (update | _until) end; _until;
         def while(cond; update): def _while: if cond then ., (update | _while) else empty end; _while;
         def repeat(f): def _repeat: ., (f | _repeat); _repeat;
@@ -51,10 +50,17 @@ internal sealed partial class BuiltinLibrary
         def date: todate;
         def dateadd(u; n): . + n;
         def datesub(u; n): . - n;
-        def match(re): match(re; null);
-        def test(re): test(re; null);
+        def _regex_args(val): (val | type) as $vt
+          | if $vt == "string" then [val, null]
+            elif $vt == "array" and (val | length) > 1 then [val[0], val[1]]
+            elif $vt == "array" and (val | length) > 0 then [val[0], null]
+            else error($vt + " not a string or array") end;
+        def match(re; flags): _match(re; flags);
+        def match($val): _regex_args($val) as [$re, $flags] | _match($re; $flags);
+        def test(re; flags): _test(re; flags);
+        def test($val): _regex_args($val) as [$re, $flags] | _test($re; $flags);
         def capture(re; mods): match(re; mods) | [.captures | .[] | select(.name != null) | {key: .name, value: .string}] | from_entries;
-        def capture(re): capture(re; null);
+        def capture($val): _regex_args($val) as [$re, $flags] | capture($re; $flags);
         def scan(re; flags): match(re; "g" + (flags // "")) | if (.captures | length) > 0 then [.captures | .[] | .string] else .string end;
         def scan(re): scan(re; null);
         def split(re; flags): _split_regex(re; flags);

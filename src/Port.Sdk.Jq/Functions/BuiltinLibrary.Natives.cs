@@ -145,8 +145,19 @@ internal sealed partial class BuiltinLibrary
             var i = Math.Truncate(x);
             return JqValue.OwnList([Number(double.IsInfinity(x) ? 0 : x - i), Number(i)]);
         });
-        Simple("abs", v => v.Kind == JqKind.Number ? (v.Number < 0 || (v.Number == 0 && double.IsNegative(v.Number)) ? v.Negate() : v)
-            : throw new JqException($"{v.TypeName} ({ValueOps.ErrorText(v)}) has no absolute value"));
+        Simple("abs", v => v.Kind == JqKind.Number && (v.Number < 0 || (v.Number == 0 && double.IsNegative(v.Number))) ? v.Negate() : v);
+        Simple("toboolean", v => v.Kind switch
+        {
+            JqKind.True or JqKind.False => v,
+            JqKind.String when v.String == "true" => JqValue.True,
+            JqKind.String when v.String == "false" => JqValue.False,
+            _ => throw new JqException($"{v.TypeName} ({ValueOps.ErrorText(v)}) cannot be parsed as a boolean"),
+        });
+        Values("bsearch", 1, (v, a) => BinarySearch(v, a[0]));
+        Values("_strindices", 1, (v, a) => v.Kind != JqKind.String
+            ? throw new JqException($"{v.TypeName} ({ValueOps.ErrorText(v)}) cannot be searched, as it is not a string")
+            : a[0].Kind != JqKind.String ? throw new JqException($"{a[0].TypeName} ({ValueOps.ErrorText(a[0])}) is not a string") : ValueOps.Indices(v, a[0]));
+        Add(new NativeFunction("last", 1, (input, args, env, ctx) => Last(args[0].Eval(input, env, ctx))));
         Simple("toarray", v => v.Kind == JqKind.Array ? v : JqValue.OwnList([v]));
         Simple("tostring", v => v.Kind == JqKind.String ? v : JqValue.FromString(v.ToJson()));
         Simple("tonumber", ValueOps.ToNumber);
@@ -170,15 +181,19 @@ internal sealed partial class BuiltinLibrary
         {
             if (v.Kind != JqKind.Array)
             {
-                throw new JqException("Cannot implode: input must be an array");
+                throw new JqException("implode input must be an array");
             }
 
-            return JqValue.FromString(ValueOps.FromCodePoints([.. v.Array.Select(c => c.Kind == JqKind.Number
+            return JqValue.FromString(ValueOps.FromCodePoints([.. v.Array.Select(c => c.Kind == JqKind.Number && !double.IsNaN(c.Number)
                 ? (int)c.Number is var cp && (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp < 0) ? 0xFFFD : (int)c.Number
-                : throw new JqException("Unicode codepoint must be numeric"))]));
+                : throw new JqException($"{c.TypeName} ({ValueOps.ErrorText(c)}) can't be imploded, unicode codepoint needs to be numeric"))]));
         });
-        Values("ltrimstr", 1, (v, a) => v.Kind == JqKind.String && a[0].Kind == JqKind.String && v.String.StartsWith(a[0].String, StringComparison.Ordinal) ? JqValue.FromString(v.String[a[0].String.Length..]) : v);
-        Values("rtrimstr", 1, (v, a) => v.Kind == JqKind.String && a[0].Kind == JqKind.String && v.String.EndsWith(a[0].String, StringComparison.Ordinal) && a[0].String.Length > 0 ? JqValue.FromString(v.String[..^a[0].String.Length]) : v);
+        Values("ltrimstr", 1, (v, a) => v.Kind != JqKind.String || a[0].Kind != JqKind.String
+            ? throw new JqException("startswith() requires string inputs")
+            : v.String.StartsWith(a[0].String, StringComparison.Ordinal) ? JqValue.FromString(v.String[a[0].String.Length..]) : v);
+        Values("rtrimstr", 1, (v, a) => v.Kind != JqKind.String || a[0].Kind != JqKind.String
+            ? throw new JqException("endswith() requires string inputs")
+            : v.String.EndsWith(a[0].String, StringComparison.Ordinal) && a[0].String.Length > 0 ? JqValue.FromString(v.String[..^a[0].String.Length]) : v);
         Values("trimstr", 1, (v, a) =>
         {
             if (v.Kind != JqKind.String || a[0].Kind != JqKind.String || a[0].String.Length == 0)
@@ -199,9 +214,9 @@ internal sealed partial class BuiltinLibrary
 
             return JqValue.FromString(s);
         });
-        Simple("trim", v => JqValue.FromString(RequireString(v, "cannot be trimmed").Trim(WhiteSpace)));
-        Simple("ltrim", v => JqValue.FromString(RequireString(v, "cannot be trimmed").TrimStart(WhiteSpace)));
-        Simple("rtrim", v => JqValue.FromString(RequireString(v, "cannot be trimmed").TrimEnd(WhiteSpace)));
+        Simple("trim", v => JqValue.FromString(TrimInput(v).Trim()));
+        Simple("ltrim", v => JqValue.FromString(TrimInput(v).TrimStart()));
+        Simple("rtrim", v => JqValue.FromString(TrimInput(v).TrimEnd()));
         Values("startswith", 1, (v, a) => v.Kind == JqKind.String && a[0].Kind == JqKind.String ? JqValue.FromBoolean(v.String.StartsWith(a[0].String, StringComparison.Ordinal)) : throw new JqException("startswith() requires string inputs"));
         Values("endswith", 1, (v, a) => v.Kind == JqKind.String && a[0].Kind == JqKind.String ? JqValue.FromBoolean(v.String.EndsWith(a[0].String, StringComparison.Ordinal)) : throw new JqException("endswith() requires string inputs"));
         Values("split", 1, (v, a) => v.Kind == JqKind.String && a[0].Kind == JqKind.String ? ValueOps.Split(v.String, a[0].String) : throw new JqException("split input and separator must be strings"));
@@ -240,7 +255,7 @@ internal sealed partial class BuiltinLibrary
         Add(new NativeFunction("unique_by", 1, (input, args, env, ctx) => One(By(input, args[0], env, ctx, (items, keys) => JqValue.OwnList(Group(items, keys).Array.Select(g => g.Array[0]).ToList())))));
         Add(new NativeFunction("min_by", 1, (input, args, env, ctx) => One(By(input, args[0], env, ctx, (items, keys) => MinMax(JqValue.OwnList([.. items]), JqValue.OwnList([.. keys]), max: false)))));
         Add(new NativeFunction("max_by", 1, (input, args, env, ctx) => One(By(input, args[0], env, ctx, (items, keys) => MinMax(JqValue.OwnList([.. items]), JqValue.OwnList([.. keys]), max: true)))));
-        Add(new NativeFunction("path", 1, (input, args, env, ctx) => args[0].Paths(input, null, env, ctx).Select(p => PathList.ToValue(p.Item2))));
+        Add(new NativeFunction("path", 1, (input, args, env, ctx) => args[0].Paths(input, null, env, ctx).Select(p => PathList.ToValue(PathList.Require(p.Item2, p.Item1)))));
         Add(new NativeFunction("select", 1, Select, SelectPaths));
         Add(new NativeFunction("map", 1, Map));
         Add(new NativeFunction("recurse", 1, (input, args, env, ctx) => Recurse(input, null, args[0], env, ctx, paths: false).Select(p => p.Item1),
@@ -269,15 +284,15 @@ internal sealed partial class BuiltinLibrary
             throw new JqHaltException(code.Kind == JqKind.Number ? (int)code.Number : throw new JqException("halt_error/1: number required"), input))));
         Simple("flatten", v => Flatten(v, 1e9));
         Values("flatten", 1, (v, a) => a[0].Kind == JqKind.Number && a[0].Number >= 0 ? Flatten(v, a[0].Number) : throw new JqException("flatten depth must not be negative"));
-        Values("test", 2, (v, a) => JqValue.FromBoolean(Regexes.Test(v, a[0], a[1])));
-        Add(new NativeFunction("match", 2, (input, args, env, ctx) => Cartesian(args, input, env, ctx).SelectMany(a => Regexes.Match(input, a[0], a[1]))));
+        Values("_test", 2, (v, a) => JqValue.FromBoolean(Regexes.Test(v, a[0], a[1])));
+        Add(new NativeFunction("_match", 2, (input, args, env, ctx) => Cartesian(args, input, env, ctx).SelectMany(a => Regexes.Match(input, a[0], a[1]))));
         Add(new NativeFunction("sub", 3, (input, args, env, ctx) => Regexes.Substitute(input, args, env, ctx, global: false)));
         Add(new NativeFunction("gsub", 3, (input, args, env, ctx) => Regexes.Substitute(input, args, env, ctx, global: true)));
-        Simple("gmtime", v => Dates.GmTime(RequireNumber(v, "gmtime() requires a number")));
-        Simple("localtime", v => Dates.GmTime(RequireNumber(v, "localtime() requires a number")));
+        Simple("gmtime", v => Dates.GmTime(v.Kind == JqKind.Number ? v.Number : throw new JqException("gmtime() requires a number")));
+        Simple("localtime", v => Dates.GmTime(v.Kind == JqKind.Number ? v.Number : throw new JqException("localtime() requires a number")));
         Simple("mktime", Dates.MkTime);
-        Values("strftime", 1, (v, a) => JqValue.FromString(Dates.StrFTime(v, a[0])));
-        Values("strflocaltime", 1, (v, a) => JqValue.FromString(Dates.StrFTime(v, a[0])));
+        Values("strftime", 1, (v, a) => JqValue.FromString(Dates.StrFTime(v, a[0], "strftime/1")));
+        Values("strflocaltime", 1, (v, a) => JqValue.FromString(Dates.StrFTime(v, a[0], "strflocaltime/1")));
         Values("strptime", 1, (v, a) => Dates.StrPTime(v, a[0]));
         Values("_split_regex", 2, (v, a) => Regexes.Split(v, a[0], a[1]));
         Add(new NativeFunction("skip", 2, (input, args, env, ctx) => args[0].Eval(input, env, ctx).SelectMany(n =>
@@ -292,10 +307,62 @@ internal sealed partial class BuiltinLibrary
         })));
     }
 
-    private static readonly char[] WhiteSpace = [' ', '\t', '\n', '\r', '\f', '\v'];
+    private static string TrimInput(JqValue value)
+        => value.Kind == JqKind.String ? value.String : throw new JqException("trim input must be a string");
+
+    private static IEnumerable<JqValue> Last(IEnumerable<JqValue> values)
+    {
+        JqValue? last = null;
+        foreach (var value in values)
+        {
+            last = value;
+        }
+
+        if (last is { } result)
+        {
+            yield return result;
+        }
+    }
+
+    /// <summary>jq 1.8's bsearch: the index of the target in a sorted array, or (-1 - insertion point).</summary>
+    private static JqValue BinarySearch(JqValue input, JqValue target)
+    {
+        if (input.Kind != JqKind.Array)
+        {
+            throw new JqException($"{input.TypeName} ({ValueOps.ErrorText(input)}) cannot be searched from");
+        }
+
+        var items = input.Array;
+        int low = 0, high = items.Count - 1;
+        while (low <= high)
+        {
+            var mid = (low + high) / 2;
+            var c = JqValue.Compare(items[mid], target);
+            if (c == 0)
+            {
+                return Number(mid);
+            }
+
+            if (c < 0)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+
+        return Number(-1 - low);
+    }
 
     private static JqValue GetPathSafe(JqValue input, JqValue path)
     {
+        if (path.Kind == JqKind.Array && path.Array.Count > ValueOps.MaxDepth)
+        {
+            throw new JqException("Path too deep");
+        }
+
         try
         {
             return ValueOps.GetPath(input, path);
@@ -425,7 +492,7 @@ internal sealed partial class BuiltinLibrary
             var count = RequireNumber(n, "limit");
             if (count < 0)
             {
-                throw new JqException("Invalid limit: must be non-negative");
+                throw new JqException("limit doesn't support negative count");
             }
 
             if (count == 0)
@@ -518,6 +585,30 @@ internal sealed partial class BuiltinLibrary
 
     private static JqValue Join(JqValue value, JqValue separator)
     {
+        if (value.Kind == JqKind.Array && separator.Kind == JqKind.String)
+        {
+            // As jq 1.8 defines join: scalars are added to the string built so far, so arrays and objects fail as an addition.
+            var joined = new StringBuilder();
+            for (var i = 0; i < value.Array.Count; i++)
+            {
+                if (i > 0)
+                {
+                    joined.Append(separator.String);
+                }
+
+                var item = value.Array[i];
+                if (item.Kind is JqKind.Array or JqKind.Object)
+                {
+                    var soFar = JqValue.FromString(joined.ToString());
+                    throw new JqException($"{soFar.TypeName} ({ValueOps.ErrorText(soFar)}) and {item.TypeName} ({ValueOps.ErrorText(item)}) cannot be added");
+                }
+
+                joined.Append(JoinPart(item));
+            }
+
+            return JqValue.FromString(joined.ToString());
+        }
+
         if (value.Kind != JqKind.Array)
         {
             throw new JqException($"Cannot iterate over {value.TypeName}");
@@ -648,12 +739,25 @@ internal sealed partial class BuiltinLibrary
     private static List<JqValue> StableSort(IReadOnlyList<JqValue> items, IReadOnlyList<JqValue> keys)
     {
         var order = Enumerable.Range(0, items.Count).ToArray();
-        Array.Sort(order, (a, b) =>
-        {
-            var c = JqValue.Compare(keys[a], keys[b]);
-            return c != 0 ? c : a.CompareTo(b);
-        });
+        SortOrder(order, keys);
         return [.. order.Select(i => items[i])];
+    }
+
+    /// <summary>Sorts indices by their keys, stably; a jq error from a comparison surfaces as itself, not wrapped by Array.Sort.</summary>
+    private static void SortOrder(int[] order, IReadOnlyList<JqValue> keys)
+    {
+        try
+        {
+            Array.Sort(order, (a, b) =>
+            {
+                var c = JqValue.Compare(keys[a], keys[b]);
+                return c != 0 ? c : a.CompareTo(b);
+            });
+        }
+        catch (InvalidOperationException ex) when (ex.InnerException is JqException inner)
+        {
+            throw inner;
+        }
     }
 
     private static List<JqValue> Dedupe(List<JqValue> sorted)
@@ -684,11 +788,7 @@ internal sealed partial class BuiltinLibrary
     private static JqValue Group(IReadOnlyList<JqValue> items, IReadOnlyList<JqValue> keys)
     {
         var order = Enumerable.Range(0, items.Count).ToArray();
-        Array.Sort(order, (a, b) =>
-        {
-            var c = JqValue.Compare(keys[a], keys[b]);
-            return c != 0 ? c : a.CompareTo(b);
-        });
+        SortOrder(order, keys);
         var groups = new List<JqValue>();
         List<JqValue>? current = null;
         JqValue? currentKey = null;

@@ -27,14 +27,16 @@ internal static class Dates
 
     private static DateTime FromBroken(JqValue value, string function)
     {
-        if (value.Kind != JqKind.Array || value.Array.Count < 6 || value.Array.Take(6).Any(v => v.Kind != JqKind.Number))
+        if (value.Kind != JqKind.Array || value.Array.Count == 0 || value.Array.Take(6).Any(v => v.Kind != JqKind.Number))
         {
-            throw new JqException($"{function} requires array of 6 numbers");
+            throw new JqException($"{function} requires parsed datetime inputs");
         }
 
+        // Missing trailing fields default to the start of the period, as jq 1.8 allows.
         var a = value.Array;
-        var result = new DateTime((int)a[0].Number, 1, 1, 0, 0, 0, DateTimeKind.Utc)
-            .AddMonths((int)a[1].Number).AddDays(a[2].Number - 1).AddHours(a[3].Number).AddMinutes(a[4].Number).AddSeconds(Math.Floor(a[5].Number));
+        double Field(int i, double fallback) => i < a.Count ? a[i].Number : fallback;
+        var result = new DateTime((int)Field(0, 1970), 1, 1, 0, 0, 0, DateTimeKind.Utc)
+            .AddMonths((int)Field(1, 0)).AddDays(Field(2, 1) - 1).AddHours(Field(3, 0)).AddMinutes(Field(4, 0)).AddSeconds(Math.Floor(Field(5, 0)));
         return result;
     }
 
@@ -48,11 +50,11 @@ internal static class Dates
         return JqValue.FromNumber(Math.Floor((FromBroken(value, "mktime") - DateTime.UnixEpoch).TotalSeconds));
     }
 
-    public static string StrFTime(JqValue input, JqValue format)
+    public static string StrFTime(JqValue input, JqValue format, string function)
     {
         if (format.Kind != JqKind.String)
         {
-            throw new JqException("strftime/1 requires a string format");
+            throw new JqException($"{function} requires a string format");
         }
 
         if (input.Kind == JqKind.Number)
@@ -61,10 +63,10 @@ internal static class Dates
         }
         else if (input.Kind != JqKind.Array)
         {
-            throw new JqException("strftime/1 requires parsed datetime inputs");
+            throw new JqException($"{function} requires parsed datetime inputs");
         }
 
-        var time = FromBroken(input, "strftime/1");
+        var time = FromBroken(input, function);
         var builder = new StringBuilder();
         var f = format.String;
         for (var i = 0; i < f.Length; i++)

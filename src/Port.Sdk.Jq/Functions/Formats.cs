@@ -33,7 +33,7 @@ internal static class Formats
                             '<' => "&lt;",
                             '>' => "&gt;",
                             '&' => "&amp;",
-                            '\'' => "&#39;",
+                            '\'' => "&apos;",
                             '"' => "&quot;",
                             _ => c.ToString(),
                         });
@@ -153,7 +153,14 @@ internal static class Formats
             }
         }
 
-        return Encoding.UTF8.GetString([.. bytes]);
+        try
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString([.. bytes]);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new JqException($"string ({ValueOps.ErrorText(JqValue.FromString(text))}) is not a valid uri encoding");
+        }
     }
 
     private static string DecodeBase64(string text)

@@ -61,8 +61,8 @@ internal static class Regexes
 
     public static bool Test(JqValue input, JqValue pattern, JqValue flags)
     {
-        var (regex, _, _) = Compile(input, pattern, flags);
-        return regex.IsMatch(input.String);
+        var (regex, _, skipEmpty) = Compile(input, pattern, flags);
+        return skipEmpty ? Matches(regex, input.String, global: true, skipEmpty).Any() : regex.IsMatch(input.String);
     }
 
     private static IEnumerable<System.Text.RegularExpressions.Match> Matches(Regex regex, string text, bool global, bool skipEmpty)
@@ -165,7 +165,10 @@ internal static class Regexes
         return JqValue.OwnList(parts);
     }
 
-    /// <summary><c>sub</c> and <c>gsub</c>: the replacement is a filter over the named captures; several outputs give several results.</summary>
+    /// <summary>
+    /// <c>sub</c> and <c>gsub</c>, as jq 1.8 defines them: the replacement filter runs on each match's named captures, and
+    /// its n-th outputs across matches build the n-th result. With no match, the input is the result.
+    /// </summary>
     public static IEnumerable<JqValue> Substitute(JqValue input, Node[] args, Env? env, Interpreter ctx, bool global)
     {
         foreach (var flags in args[2].Eval(input, env, ctx))
@@ -174,11 +177,12 @@ internal static class Regexes
             {
                 var (regex, isGlobal, skipEmpty) = Compile(input, pattern, flags);
                 var text = input.String;
-                var matches = Matches(regex, text, global || isGlobal, skipEmpty).ToList();
-                IEnumerable<string> results = [string.Empty];
+                var results = new List<string?>();
                 var position = 0;
-                foreach (var match in matches)
+                var matched = false;
+                foreach (var match in Matches(regex, text, global || isGlobal, skipEmpty))
                 {
+                    matched = true;
                     var captures = new JqObject();
                     for (var g = 1; g < match.Groups.Count; g++)
                     {
@@ -190,18 +194,37 @@ internal static class Regexes
                     }
 
                     var gap = text[position..match.Index];
-                    var replacements = args[1].Eval(JqValue.FromObject(captures), env, ctx).Select(r => r.Kind == JqKind.String
-                        ? r.String
-                        : throw new JqException($"{r.TypeName} ({ValueOps.ErrorText(r)}) cannot be added to a string")).ToList();
-                    var previous = results.ToList();
-                    results = previous.SelectMany(prefix => replacements.Select(r => prefix + gap + r)).ToList();
+                    var index = 0;
+                    foreach (var replacement in args[1].Eval(JqValue.FromObject(captures), env, ctx))
+                    {
+                        if (replacement.Kind != JqKind.String)
+                        {
+                            var soFar = JqValue.FromString(gap);
+                            throw new JqException($"{soFar.TypeName} ({ValueOps.ErrorText(soFar)}) and {replacement.TypeName} ({ValueOps.ErrorText(replacement)}) cannot be added");
+                        }
+
+                        while (results.Count <= index)
+                        {
+                            results.Add(null);
+                        }
+
+                        results[index] = (results[index] ?? string.Empty) + gap + replacement.String;
+                        index++;
+                    }
+
                     position = match.Index + match.Length;
+                }
+
+                if (!matched)
+                {
+                    yield return input;
+                    continue;
                 }
 
                 var tail = text[position..];
                 foreach (var result in results)
                 {
-                    yield return JqValue.FromString(result + tail);
+                    yield return JqValue.FromString((result ?? string.Empty) + tail);
                 }
             }
         }

@@ -174,15 +174,33 @@ internal sealed class Parser
 
     private Node ParseComma()
     {
-        var left = ParseAlternative();
+        var left = ParseBinding();
         while (PeekOperator(","))
         {
             var token = _lexer.Next();
-            var right = ParseAlternative();
+            var right = ParseBinding();
             left = new CommaNode(left, right) { Position = token.Start };
         }
 
         return left;
+    }
+
+    /// <summary><c>E as $x | body</c>: as in jq 1.8, the source is the whole expression before <c>as</c> (<c>1 + 2 as $x</c> binds 3).</summary>
+    private Node ParseBinding()
+    {
+        var source = ParseAlternative();
+        if (!PeekKeyword("as"))
+        {
+            return source;
+        }
+
+        var token = _lexer.Next();
+        var patterns = ParsePatterns();
+        Expect("|", "'|' after the variable binding");
+        var mark = DeclarePatternVariables(patterns);
+        var body = ParsePipe();
+        _scope.RemoveRange(mark, _scope.Count - mark);
+        return new BindNode(source, patterns, body) { Position = token.Start };
     }
 
     private Node ParseAlternative()
@@ -343,7 +361,7 @@ internal sealed class Parser
         return ParsePostfix();
     }
 
-    private Node ParsePostfix(bool allowBinding = true)
+    private Node ParsePostfix()
     {
         var term = ParseTerm();
         while (true)
@@ -382,22 +400,6 @@ internal sealed class Parser
                 _lexer.Next();
                 term = new TryNode(term, null, isPostfix: true) { Position = token.Start };
                 continue;
-            }
-
-            if (token.Kind == TokenKind.Keyword && token.Text == "as" && allowBinding)
-            {
-                _lexer.Next();
-                var patterns = ParsePatterns();
-                Expect("|", "'|' after the variable binding");
-                var mark = _scope.Count;
-                foreach (var name in patterns.SelectMany(p => p.Variables()).Distinct())
-                {
-                    _scope.Add((name, -1));
-                }
-
-                var body = ParsePipe();
-                _scope.RemoveRange(mark, _scope.Count - mark);
-                return new BindNode(term, patterns, body) { Position = token.Start };
             }
 
             return term;
@@ -619,7 +621,7 @@ internal sealed class Parser
 
             case "reduce":
                 {
-                    var source = ParsePostfix(allowBinding: false);
+                    var source = ParseAlternative();
                     Expect("as", "'as'");
                     var patterns = ParsePatterns();
                     Expect("(", "'('");
@@ -634,7 +636,7 @@ internal sealed class Parser
 
             case "foreach":
                 {
-                    var source = ParsePostfix(allowBinding: false);
+                    var source = ParseAlternative();
                     Expect("as", "'as'");
                     var patterns = ParsePatterns();
                     Expect("(", "'('");
@@ -724,7 +726,7 @@ internal sealed class Parser
         throw Error($"unexpected {Describe(next)}, expected 'elif', 'else' or 'end'", next.Start);
     }
 
-    private CallNode ParseCall(Token name)
+    private Node ParseCall(Token name)
     {
         var arguments = new List<Node>();
         if (PeekOperator("("))
@@ -758,6 +760,12 @@ internal sealed class Parser
             {
                 return new CallNode(name.Text, [.. arguments], null, null) { Position = name.Start };
             }
+        }
+
+        if (arity == 0 && name.Text is "true" or "false" or "null")
+        {
+            var constant = name.Text switch { "true" => JqValue.True, "false" => JqValue.False, _ => JqValue.Null };
+            return new LiteralNode(constant) { Position = name.Start };
         }
 
         if (_builtins is not null && _builtins.TryResolve(name.Text, arity, out var closure, out var native))
@@ -802,6 +810,13 @@ internal sealed class Parser
                         throw Error($"${token.Text} is not defined", token.Start);
                     }
 
+                    if (PeekOperator(":"))
+                    {
+                        // {$name: value}: the key is the variable's value.
+                        key = new VariableNode(token.Text) { Position = token.Start };
+                        break;
+                    }
+
                     key = new LiteralNode(JqValue.FromString(token.Text));
                     value = new VariableNode(token.Text);
                     break;
@@ -815,11 +830,11 @@ internal sealed class Parser
                     value = new IndexNode(new IdentityNode(), key);
                     break;
                 case TokenKind.Number:
-                    key = new LiteralNode(JqJsonReader.ReadNumber(Encoding.ASCII.GetBytes(NormalizeNumber(token.Text))));
-                    break;
+                    throw Error($"Cannot use number ({token.Text}) as object key", token.Start);
                 case TokenKind.Operator when token.Text == "(":
                     key = ParsePipe();
                     Expect(")", "')'");
+                    RejectConstantKey(key, token.Start);
                     break;
                 default:
                     throw Error($"unexpected {Describe(token)}, expected an object key", token.Start);
@@ -855,10 +870,18 @@ internal sealed class Parser
         }
     }
 
+    private void RejectConstantKey(Node key, int position)
+    {
+        if (key is LiteralNode { Value.Kind: not JqKind.String } literal)
+        {
+            throw Error($"Cannot use {literal.Value.TypeName} ({literal.Value.ToJson()}) as object key", position);
+        }
+    }
+
     /// <summary>An object value: terms joined by <c>|</c> (no comma), as jq's grammar allows, and a little more.</summary>
     private Node ParseObjectValue()
     {
-        var left = ParseAlternative();
+        var left = ParseBinding();
         if (PeekOperator("|"))
         {
             var token = _lexer.Next();
@@ -952,6 +975,7 @@ internal sealed class Parser
                         {
                             var key = ParsePipe();
                             Expect(")", "')'");
+                            RejectConstantKey(key, keyToken.Start);
                             Expect(":", "':' and a pattern");
                             entry = new ObjectPatternEntry(null, key, ParsePattern());
                             break;

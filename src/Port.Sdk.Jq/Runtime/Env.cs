@@ -104,10 +104,41 @@ internal sealed class PathList(PathList? parent, JqValue key)
 
     public int Count { get; } = (parent?.Count ?? 0) + 1;
 
+    /// <summary>Marks a value that did not come from a path expression.</summary>
+    public static PathList Invalid { get; } = new(null, JqValue.Null);
+
+    /// <summary>Throws jq's error when a path is needed from a value that has none.</summary>
+    public static PathList? Require(PathList? path, JqValue value)
+        => ReferenceEquals(path, Invalid) ? throw new JqException($"Invalid path expression with result {ValueOps.ErrorText(value)}") : path;
+
+    public static PathList? Access(PathList? path, JqValue target, JqValue key)
+    {
+        if (ReferenceEquals(path, Invalid))
+        {
+            var what = key.Kind == JqKind.String ? $"element {key.ToJson()}" : $"element {key.ToJson()}";
+            throw new JqException($"Invalid path expression near attempt to access {what} of {ValueOps.ErrorText(target)}");
+        }
+
+        return new PathList(path, key);
+    }
+
+    public static void RequireIterable(PathList? path, JqValue target)
+    {
+        if (ReferenceEquals(path, Invalid))
+        {
+            throw new JqException($"Invalid path expression near attempt to iterate through {ValueOps.ErrorText(target)}");
+        }
+    }
+
     public static PathList? Append(PathList? path, JqValue key) => new(path, key);
 
     public static JqValue ToValue(PathList? path)
     {
+        if (ReferenceEquals(path, Invalid))
+        {
+            throw new JqException("Invalid path expression");
+        }
+
         if (path is null)
         {
             return JqValue.EmptyArray;

@@ -7,7 +7,41 @@ namespace Port.Sdk.Jq.Runtime;
 /// <summary>jq's operations on values: indexing, paths, arithmetic and conversions, with jq's error messages.</summary>
 internal static class ValueOps
 {
-    public static string ErrorText(JqValue value) => JqException.Truncate(value.ToJson());
+    /// <summary>A value as jq quotes it in error messages: its JSON in at most 29 bytes, cut with "..." (inside the quotes of a string).</summary>
+    public static string ErrorText(JqValue value)
+    {
+        var json = value.ToJson();
+        if (Encoding.UTF8.GetByteCount(json) <= 29)
+        {
+            return json;
+        }
+
+        var isString = value.Kind == JqKind.String;
+        var text = isString ? json[1..^1] : json;
+        var budget = isString ? 24 : 26;
+        var bytes = 0;
+        var end = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (bytes + rune.Utf8SequenceLength > budget)
+            {
+                break;
+            }
+
+            bytes += rune.Utf8SequenceLength;
+            end += rune.Utf16SequenceLength;
+        }
+
+        var cut = string.Concat(text.AsSpan(0, end), "...");
+        return isString ? "\"" + cut + "\"" : cut;
+    }
+
+    public const int MaxDepth = 10_000;
+
+    public static JqException IndexError(JqValue target, JqValue key)
+        => key.Kind is JqKind.String or JqKind.Number
+            ? new JqException($"Cannot index {target.TypeName} with {key.TypeName} ({ErrorText(key)})")
+            : new JqException($"Cannot index {target.TypeName} with {key.TypeName}");
 
     public static JqValue Index(JqValue target, JqValue key)
     {
@@ -42,12 +76,7 @@ internal static class ValueOps
                 return JqValue.Null;
         }
 
-        if (key.Kind == JqKind.String)
-        {
-            throw new JqException($"Cannot index {target.TypeName} with \"{key.String}\"");
-        }
-
-        throw new JqException($"Cannot index {target.TypeName} with {key.TypeName}");
+        throw IndexError(target, key);
     }
 
     public static (int Start, int End) SliceBounds(JqValue key, int length)
@@ -59,8 +88,8 @@ internal static class ValueOps
             throw new JqException("Start and end indices of an array slice must be numbers");
         }
 
-        double start = startValue.Kind == JqKind.Number ? startValue.Number : 0;
-        double end = endValue.Kind == JqKind.Number ? endValue.Number : length;
+        double start = startValue.Kind == JqKind.Number && !double.IsNaN(startValue.Number) ? startValue.Number : 0;
+        double end = endValue.Kind == JqKind.Number && !double.IsNaN(endValue.Number) ? endValue.Number : length;
         if (start < 0)
         {
             start += length;
@@ -238,6 +267,11 @@ internal static class ValueOps
             throw new JqException("Path must be specified as an array");
         }
 
+        if (path.Array.Count > MaxDepth)
+        {
+            throw new JqException("Path too deep");
+        }
+
         foreach (var key in path.Array)
         {
             if (value.Kind == JqKind.Null)
@@ -256,6 +290,11 @@ internal static class ValueOps
         if (path.Kind != JqKind.Array)
         {
             throw new JqException("Path must be specified as an array");
+        }
+
+        if (path.Array.Count > MaxDepth)
+        {
+            throw new JqException("Path too deep");
         }
 
         return SetPath(value, path.Array, 0, replacement);
@@ -280,7 +319,7 @@ internal static class ValueOps
                 {
                     if (value.Kind is not (JqKind.Object or JqKind.Null))
                     {
-                        throw new JqException($"Cannot index {value.TypeName} with \"{key.String}\"");
+                        throw IndexError(value, key);
                     }
 
                     var obj = value.Kind == JqKind.Null ? new JqObject(1) : value.Object;
@@ -292,7 +331,12 @@ internal static class ValueOps
                 {
                     if (value.Kind is not (JqKind.Array or JqKind.Null))
                     {
-                        throw new JqException($"Cannot index {value.TypeName} with number");
+                        throw IndexError(value, key);
+                    }
+
+                    if (double.IsNaN(key.Number))
+                    {
+                        throw new JqException("Cannot set array element at NaN index");
                     }
 
                     var list = value.Kind == JqKind.Null ? new List<JqValue>() : new List<JqValue>(value.List);
@@ -322,6 +366,11 @@ internal static class ValueOps
 
             case JqKind.Object:
                 {
+                    if (value.Kind == JqKind.String)
+                    {
+                        throw new JqException("Cannot update string slices");
+                    }
+
                     if (value.Kind is not (JqKind.Array or JqKind.Null))
                     {
                         throw new JqException($"Cannot update field at object index of {value.TypeName}");
@@ -344,12 +393,12 @@ internal static class ValueOps
                 }
 
             default:
-                if (value.Kind == JqKind.Array)
+                if (value.Kind == JqKind.Array && key.Kind == JqKind.Array)
                 {
-                    throw new JqException($"Cannot update field at object index of array");
+                    throw new JqException("Cannot update field at array index of array");
                 }
 
-                throw new JqException($"Cannot index {value.TypeName} with {key.TypeName}");
+                throw IndexError(value, key);
         }
     }
 
@@ -360,27 +409,98 @@ internal static class ValueOps
             throw new JqException("Paths must be specified as an array");
         }
 
-        // Delete the longest (and last) paths first so that earlier deletions do not shift later ones.
-        var sorted = paths.Array.ToList();
-        sorted.Sort((a, b) => JqValue.Compare(b, a));
-        foreach (var path in sorted)
+        // Resolve negative indices and slices against the original value, then delete the last paths first,
+        // so that no deletion shifts a path still to be deleted.
+        var resolved = new List<JqValue>();
+        foreach (var path in paths.Array)
         {
             if (path.Kind != JqKind.Array)
             {
                 throw new JqException("Path must be specified as an array");
             }
 
+            if (path.Array.Count > MaxDepth)
+            {
+                throw new JqException("Path too deep");
+            }
+
+            if (Resolve(value, path.Array) is { } normal)
+            {
+                resolved.Add(normal);
+            }
+        }
+
+        resolved.Sort((a, b) => JqValue.Compare(b, a));
+        foreach (var path in resolved)
+        {
             value = DeletePath(value, path.Array, 0);
         }
 
         return value;
     }
 
+    /// <summary>The path with negative indices made absolute, or <see langword="null"/> when it points at nothing.</summary>
+    private static JqValue? Resolve(JqValue value, IReadOnlyList<JqValue> path)
+    {
+        var result = new List<JqValue>(path.Count);
+        foreach (var key in path)
+        {
+            if (value.Kind == JqKind.Array && key.Kind == JqKind.Number)
+            {
+                if (double.IsNaN(key.Number))
+                {
+                    return null;
+                }
+
+                var i = Math.Floor(key.Number);
+                if (i < 0)
+                {
+                    i += value.Array.Count;
+                }
+
+                if (i < 0 || i >= value.Array.Count)
+                {
+                    return null;
+                }
+
+                result.Add(JqValue.FromNumber(i));
+                value = value.Array[(int)i];
+                continue;
+            }
+
+            if (value.Kind == JqKind.Array && key.Kind == JqKind.Object)
+            {
+                var (s, e) = SliceBounds(key, value.Array.Count);
+                var slice = new JqObject(2);
+                slice.SetInPlace("start", JqValue.FromNumber(s));
+                slice.SetInPlace("end", JqValue.FromNumber(e));
+                result.Add(JqValue.FromObject(slice));
+                value = JqValue.OwnList(value.List.GetRange(s, e - s));
+                continue;
+            }
+
+            result.Add(key);
+            if (value.Kind == JqKind.Null)
+            {
+                continue;
+            }
+
+            value = Index(value, key);
+        }
+
+        return JqValue.OwnList(result);
+    }
+
     private static JqValue DeletePath(JqValue value, IReadOnlyList<JqValue> path, int at)
     {
-        if (value.Kind == JqKind.Null || path.Count == 0)
+        if (path.Count == 0)
         {
-            return path.Count == 0 ? JqValue.Null : value;
+            return JqValue.Null;
+        }
+
+        if (value.Kind == JqKind.Null)
+        {
+            return value;
         }
 
         var key = path[at];
@@ -393,23 +513,14 @@ internal static class ValueOps
                 case JqKind.Array when key.Kind == JqKind.Number:
                     {
                         var list = value.List;
-                        var i = (long)Math.Floor(key.Number);
-                        if (i < 0)
-                        {
-                            i += list.Count;
-                            if (i < 0)
-                            {
-                                throw new JqException("Out of bounds negative array index");
-                            }
-                        }
-
-                        if (i >= list.Count)
+                        var i = (int)key.Number;
+                        if (i < 0 || i >= list.Count)
                         {
                             return value;
                         }
 
                         var copy = new List<JqValue>(list);
-                        copy.RemoveAt((int)i);
+                        copy.RemoveAt(i);
                         return JqValue.OwnList(copy);
                     }
 
@@ -430,13 +541,12 @@ internal static class ValueOps
         }
 
         var child = Index(value, key);
-        var updated = DeletePath(child, path, at + 1);
-        if (key.Kind == JqKind.Object)
+        if (child.Kind == JqKind.Null)
         {
-            // A slice followed by more path: rebuild the slice.
-            return SetPath(value, JqValue.OwnList([key]), updated);
+            return value;
         }
 
+        var updated = DeletePath(child, path, at + 1);
         return SetPath(value, JqValue.OwnList([key]), updated);
     }
 
@@ -518,12 +628,12 @@ internal static class ValueOps
         if ((a.Kind == JqKind.String && b.Kind == JqKind.Number) || (a.Kind == JqKind.Number && b.Kind == JqKind.String))
         {
             var (text, count) = a.Kind == JqKind.String ? (a.String, b.Number) : (b.String, a.Number);
-            if (double.IsNaN(count) || count <= 0)
+            if (double.IsNaN(count) || count < 0)
             {
                 return JqValue.Null;
             }
 
-            var n = count < 1 ? 1 : (int)Math.Min(count, int.MaxValue / Math.Max(1, text.Length));
+            var n = (int)Math.Min(Math.Floor(count), int.MaxValue / Math.Max(1, text.Length));
             if ((long)n * text.Length > 100_000_000)
             {
                 throw new JqException("Repeat string result too long");
@@ -540,8 +650,13 @@ internal static class ValueOps
         throw new JqException($"{a.TypeName} ({ErrorText(a)}) and {b.TypeName} ({ErrorText(b)}) cannot be multiplied");
     }
 
-    private static JqValue DeepMerge(JqValue a, JqValue b)
+    private static JqValue DeepMerge(JqValue a, JqValue b, int depth = 0)
     {
+        if (depth > MaxDepth)
+        {
+            throw new JqException("Object merge too deep");
+        }
+
         var result = a.Object.Clone(b.Object.Count);
         for (var i = 0; i < b.Object.Count; i++)
         {
@@ -549,7 +664,7 @@ internal static class ValueOps
             var value = b.Object.ValueAt(i);
             if (result.TryGetValue(key, out var existing) && existing.Kind == JqKind.Object && value.Kind == JqKind.Object)
             {
-                value = DeepMerge(existing, value);
+                value = DeepMerge(existing, value, depth + 1);
             }
 
             result.SetInPlace(key, value);
@@ -591,11 +706,16 @@ internal static class ValueOps
             var y = ToLongTruncated(b.Number);
             if (y == 0)
             {
-                throw new JqException($"{a.TypeName} ({ErrorText(a)}) and {b.TypeName} ({ErrorText(b)}) cannot be divided because the divisor is zero");
+                throw new JqException($"{a.TypeName} ({ErrorText(a)}) and {b.TypeName} ({ErrorText(b)}) cannot be divided (remainder) because the divisor is zero");
             }
 
             var result = y == -1 ? 0 : x % Math.Abs(y);
             return JqValue.FromNumber(result);
+        }
+
+        if (a.Kind == JqKind.Number && b.Kind == JqKind.Number)
+        {
+            throw new JqException($"{a.TypeName} ({ErrorText(a)}) and {b.TypeName} ({ErrorText(b)}) cannot be divided (remainder) because the divisor is zero");
         }
 
         throw new JqException($"{a.TypeName} ({ErrorText(a)}) and {b.TypeName} ({ErrorText(b)}) cannot be divided");
@@ -656,13 +776,20 @@ internal static class ValueOps
 
     public static string ToText(JqValue value) => value.Kind == JqKind.String ? value.String : value.ToJson();
 
-    public static bool Contains(JqValue a, JqValue b)
+    public static bool Contains(JqValue a, JqValue b) => Contains(a, b, 0);
+
+    private static bool Contains(JqValue a, JqValue b, int depth)
     {
+        if (depth > MaxDepth)
+        {
+            throw new JqException("Containment check too deep");
+        }
+
         if (a.Kind == JqKind.Object && b.Kind == JqKind.Object)
         {
             for (var i = 0; i < b.Object.Count; i++)
             {
-                if (!a.Object.TryGetValue(b.Object.KeyAt(i), out var av) || !Contains(av, b.Object.ValueAt(i)))
+                if (!a.Object.TryGetValue(b.Object.KeyAt(i), out var av) || !Contains(av, b.Object.ValueAt(i), depth + 1))
                 {
                     return false;
                 }
@@ -673,7 +800,7 @@ internal static class ValueOps
 
         if (a.Kind == JqKind.Array && b.Kind == JqKind.Array)
         {
-            return b.Array.All(bv => a.Array.Any(av => Contains(av, bv)));
+            return b.Array.All(bv => a.Array.Any(av => Contains(av, bv, depth + 1)));
         }
 
         if (a.Kind == JqKind.String && b.Kind == JqKind.String)
@@ -704,20 +831,75 @@ internal static class ValueOps
         if (value.Kind == JqKind.String)
         {
             var text = value.String;
-            var trimmed = text.AsSpan();
-            if (trimmed.Length > 0 && !char.IsWhiteSpace(trimmed[0]) && !char.IsWhiteSpace(trimmed[^1])
-                && !trimmed.StartsWith("+") && !trimmed.Contains("_", StringComparison.Ordinal)
-                && !trimmed.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
-                && double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
-                && !trimmed.Equals("NaN", StringComparison.OrdinalIgnoreCase) && !trimmed.Contains("Infinity", StringComparison.OrdinalIgnoreCase)
-                && !trimmed.EndsWith(".") && !trimmed.StartsWith("."))
+            if (IsNumberText(text))
             {
-                return JqJsonReader.ReadNumber(Encoding.ASCII.GetBytes(text));
+                var normal = text.StartsWith('+') ? text[1..] : text;
+                normal = normal.StartsWith('.') ? "0" + normal : normal.StartsWith("-.", StringComparison.Ordinal) ? "-0" + normal[1..] : normal;
+                normal = normal.Replace(".e", ".0e", StringComparison.OrdinalIgnoreCase);
+                if (normal.EndsWith('.'))
+                {
+                    normal += "0";
+                }
+
+                return JqJsonReader.ReadNumber(Encoding.ASCII.GetBytes(normal));
             }
 
-            throw new JqException($"Cannot parse '{text}' as JSON");
         }
 
         throw new JqException($"{value.TypeName} ({ErrorText(value)}) cannot be parsed as a number");
+    }
+
+    private static bool IsNumberText(string text)
+    {
+        var i = 0;
+        if (i < text.Length && text[i] is '+' or '-')
+        {
+            i++;
+        }
+
+        var digits = 0;
+        while (i < text.Length && char.IsAsciiDigit(text[i]))
+        {
+            i++;
+            digits++;
+        }
+
+        if (i < text.Length && text[i] == '.')
+        {
+            i++;
+            while (i < text.Length && char.IsAsciiDigit(text[i]))
+            {
+                i++;
+                digits++;
+            }
+        }
+
+        if (digits == 0)
+        {
+            return false;
+        }
+
+        if (i < text.Length && text[i] is 'e' or 'E')
+        {
+            i++;
+            if (i < text.Length && text[i] is '+' or '-')
+            {
+                i++;
+            }
+
+            var exponent = 0;
+            while (i < text.Length && char.IsAsciiDigit(text[i]))
+            {
+                i++;
+                exponent++;
+            }
+
+            if (exponent == 0)
+            {
+                return false;
+            }
+        }
+
+        return i == text.Length;
     }
 }

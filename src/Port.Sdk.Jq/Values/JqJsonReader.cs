@@ -16,6 +16,11 @@ internal sealed class JqJsonReader
 
     public static JqValue ParseSingle(ReadOnlySpan<byte> utf8)
     {
+        if (utf8.StartsWith("\uFEFF"u8))
+        {
+            utf8 = utf8[3..];
+        }
+
         var reader = new JqJsonReader();
         var json = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth, AllowMultipleValues = false });
         try

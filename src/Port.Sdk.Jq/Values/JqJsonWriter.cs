@@ -55,7 +55,7 @@ internal static class JqJsonWriter
                 return;
         }
 
-        if (depth >= MaxPrintDepth)
+        if (depth > MaxPrintDepth)
         {
             writer.Write("<skipped: too deep>");
             return;

@@ -206,8 +206,18 @@ public readonly struct JqValue : IEquatable<JqValue>, IComparable<JqValue>
     /// <param name="a">The first value.</param>
     /// <param name="b">The second value.</param>
     /// <returns>Negative, zero or positive.</returns>
-    public static int Compare(JqValue a, JqValue b)
+    public static int Compare(JqValue a, JqValue b) => Compare(a, b, 0, "Comparison too deep");
+
+    /// <summary>Tests equality, failing with jq's message on values nested more than 10,000 levels.</summary>
+    internal static bool DeepEquals(JqValue a, JqValue b) => Compare(a, b, 0, "Equality check too deep") == 0;
+
+    private static int Compare(JqValue a, JqValue b, int depth, string tooDeep)
     {
+        if (depth > 10_000 || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new JqException(tooDeep);
+        }
+
         if (a.Kind != b.Kind)
         {
             return a.Kind < b.Kind ? -1 : 1;
@@ -225,7 +235,7 @@ public readonly struct JqValue : IEquatable<JqValue>, IComparable<JqValue>
                     var y = b.Array;
                     for (var i = 0; i < x.Count && i < y.Count; i++)
                     {
-                        var c = Compare(x[i], y[i]);
+                        var c = Compare(x[i], y[i], depth + 1, tooDeep);
                         if (c != 0)
                         {
                             return c;
@@ -239,11 +249,6 @@ public readonly struct JqValue : IEquatable<JqValue>, IComparable<JqValue>
                 {
                     var x = a.Object;
                     var y = b.Object;
-                    if (ReferenceEquals(x, y))
-                    {
-                        return 0;
-                    }
-
                     var kx = x.SortedKeys();
                     var ky = y.SortedKeys();
                     for (var i = 0; i < kx.Length && i < ky.Length; i++)
@@ -264,7 +269,7 @@ public readonly struct JqValue : IEquatable<JqValue>, IComparable<JqValue>
                     {
                         x.TryGetValue(key, out var vx);
                         y.TryGetValue(key, out var vy);
-                        var c = Compare(vx, vy);
+                        var c = Compare(vx, vy, depth + 1, tooDeep);
                         if (c != 0)
                         {
                             return c;
