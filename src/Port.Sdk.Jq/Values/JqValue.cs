@@ -119,6 +119,13 @@ public readonly struct JqValue : IEquatable<JqValue>, IComparable<JqValue>
     /// <exception cref="JqException">The text is not one JSON value.</exception>
     public static JqValue Parse(ReadOnlySpan<byte> utf8Json) => JqJsonReader.ParseSingle(utf8Json);
 
+    /// <summary>Reads a sequence of whitespace-separated JSON texts (as in a JSON Lines file), lazily, from UTF-8 bytes.</summary>
+    /// <param name="utf8Json">The JSON texts.</param>
+    /// <param name="source">A name for the source in error messages, such as a file name.</param>
+    /// <returns>The values, parsed as they are enumerated.</returns>
+    /// <exception cref="JqException">A text is not valid JSON (thrown while enumerating).</exception>
+    public static IEnumerable<JqValue> ParseMany(ReadOnlyMemory<byte> utf8Json, string? source = null) => JqJsonReader.ParseMany(utf8Json, source);
+
     /// <summary>Converts a <see cref="JsonElement"/>.</summary>
     /// <param name="element">The element.</param>
     /// <returns>The value.</returns>

@@ -1,0 +1,36 @@
+using Port.Sdk.Cli.Commands;
+
+namespace Port.Sdk.Cli;
+
+/// <summary>The entry point of the <c>port</c> command.</summary>
+internal static class Program
+{
+    private const string Usage = """
+        Usage: port <command> [options]
+
+        Commands:
+          jq      a jq-compatible JSON processor (run 'port jq --help')
+        """;
+
+    private static int Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help")
+        {
+            Console.Out.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        return args[0] switch
+        {
+            "jq" => JqCommand.Run(args[1..], Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error),
+            _ => UnknownCommand(args[0]),
+        };
+    }
+
+    private static int UnknownCommand(string name)
+    {
+        Console.Error.WriteLine($"port: unknown command '{name}'.");
+        Console.Error.WriteLine(Usage);
+        return 2;
+    }
+}
