@@ -261,6 +261,9 @@ internal sealed partial class BuiltinLibrary
         Add(new NativeFunction("recurse", 1, (input, args, env, ctx) => Recurse(input, null, args[0], env, ctx, paths: false).Select(p => p.Item1),
             (input, path, args, env, ctx) => Recurse(input, path, args[0], env, ctx, paths: true)));
         Add(new NativeFunction("first", 1, (input, args, env, ctx) => args[0].Eval(input, env, ctx).Take(1), (input, path, args, env, ctx) => args[0].Paths(input, path, env, ctx).Take(1)));
+        Add(new NativeFunction("repeat", 1, (input, args, env, ctx) => Repeat(input, args[0], null, env, ctx)));
+        Add(new NativeFunction("while", 2, (input, args, env, ctx) => Repeat(input, args[1], args[0], env, ctx)));
+        Add(new NativeFunction("until", 2, (input, args, env, ctx) => Until(input, args[0], args[1], env, ctx)));
         Add(new NativeFunction("isempty", 1, (input, args, env, ctx) => One(JqValue.FromBoolean(!args[0].Eval(input, env, ctx).Any()))));
         Add(new NativeFunction("limit", 2, Limit, LimitPaths));
         Add(new NativeFunction("input", 0, (_, _, _, ctx) => ctx.Inputs is { } inputs && inputs.MoveNext() ? One(inputs.Current) : throw new JqException("No more inputs")));
@@ -406,6 +409,110 @@ internal sealed partial class BuiltinLibrary
                 ctx.Step();
                 yield return Number(from);
             }
+        }
+    }
+
+    /// <summary>
+    /// <c>repeat(f)</c> (<c>def _r: ., (f | _r)</c>) and <c>while(cond; f)</c> (the same, while cond holds), depth first with
+    /// an explicit stack: jq runs these in constant stack through tail calls, so a long loop must not deepen the call stack.
+    /// </summary>
+    private static IEnumerable<JqValue> Repeat(JqValue input, Node update, Node? condition, Env? env, Interpreter ctx)
+    {
+        var stack = new Stack<IEnumerator<JqValue>>();
+        try
+        {
+            stack.Push(One(input).GetEnumerator());
+            while (stack.Count > 0)
+            {
+                var top = stack.Peek();
+                if (!top.MoveNext())
+                {
+                    stack.Pop().Dispose();
+                    continue;
+                }
+
+                ctx.Step();
+                var value = top.Current;
+                if (condition is not null)
+                {
+                    var conditions = condition.Eval(value, env, ctx).ToList();
+                    if (conditions.Count != 1)
+                    {
+                        // Several (or no) condition outputs: fall back to the definition's exact semantics for this value.
+                        foreach (var c in conditions)
+                        {
+                            if (c.IsTruthy)
+                            {
+                                yield return value;
+                                foreach (var next in update.Eval(value, env, ctx).SelectMany(v => Repeat(v, update, condition, env, ctx)))
+                                {
+                                    yield return next;
+                                }
+                            }
+                        }
+
+                        continue;
+                    }
+
+                    if (!conditions[0].IsTruthy)
+                    {
+                        continue;
+                    }
+                }
+
+                yield return value;
+                stack.Push(update.Eval(value, env, ctx).GetEnumerator());
+            }
+        }
+        finally
+        {
+            while (stack.Count > 0)
+            {
+                stack.Pop().Dispose();
+            }
+        }
+    }
+
+    /// <summary><c>until(cond; update)</c> (<c>def _u: if cond then . else (update | _u) end</c>) as a loop.</summary>
+    private static IEnumerable<JqValue> Until(JqValue input, Node condition, Node update, Env? env, Interpreter ctx)
+    {
+        var value = input;
+        while (true)
+        {
+            ctx.Step();
+            var conditions = condition.Eval(value, env, ctx).ToList();
+            var updates = conditions.Count == 1 && !conditions[0].IsTruthy ? update.Eval(value, env, ctx).Take(2).ToList() : null;
+            if (conditions.Count == 1 && conditions[0].IsTruthy)
+            {
+                yield return value;
+                yield break;
+            }
+
+            if (updates is { Count: 1 })
+            {
+                value = updates[0];
+                continue;
+            }
+
+            // Several outputs somewhere: follow the definition exactly, recursively.
+            foreach (var c in conditions)
+            {
+                if (c.IsTruthy)
+                {
+                    yield return value;
+                    continue;
+                }
+
+                foreach (var next in update.Eval(value, env, ctx))
+                {
+                    foreach (var result in Until(next, condition, update, env, ctx))
+                    {
+                        yield return result;
+                    }
+                }
+            }
+
+            yield break;
         }
     }
 

@@ -63,7 +63,7 @@ internal static class JqJsonWriter
 
         if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
-            throw new JqException("Value is nested too deeply to print on this thread's stack");
+            throw new JqLimitException("Value is nested too deeply to print on this thread's stack");
         }
 
         var pretty = options.Indent > 0 || options.UseTab;

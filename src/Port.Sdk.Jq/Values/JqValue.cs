@@ -220,9 +220,14 @@ public readonly struct JqValue : IEquatable<JqValue>, IComparable<JqValue>
 
     private static int Compare(JqValue a, JqValue b, int depth, string tooDeep)
     {
-        if (depth > 10_000 || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        if (depth > 10_000)
         {
             throw new JqException(tooDeep);
+        }
+
+        if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new JqLimitException(tooDeep + " for this thread's stack");
         }
 
         if (a.Kind != b.Kind)
