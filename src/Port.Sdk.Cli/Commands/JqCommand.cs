@@ -284,6 +284,41 @@ internal static class JqCommand
             AsciiOutput = settings.Ascii,
         };
 
+        void WriteValue(TextWriter writer, JqValue value)
+        {
+            if (settings.Raw && value.Kind == JqKind.String)
+            {
+                writer.Write(value.String);
+            }
+            else
+            {
+                value.WriteTo(writer, writerOptions);
+            }
+
+            if (!settings.Join)
+            {
+                writer.Write('\n');
+            }
+        }
+
+        // One source of JSON texts and a program that does not read inputs itself: use every core.
+        if (!settings.NullInput && !settings.Slurp && !settings.RawInput && settings.Files.Count <= 1 && Environment.ProcessorCount > 1
+            && !System.Text.RegularExpressions.Regex.IsMatch(settings.Filter!, @"\binputs?\b"))
+        {
+            byte[] bytes;
+            try
+            {
+                bytes = settings.Files.Count == 1 ? File.ReadAllBytes(settings.Files[0]) : JqInput.ReadAll(stdin);
+            }
+            catch (IOException ex)
+            {
+                stderr.WriteLine($"jq: error: Could not open {ex.Message}");
+                return 2;
+            }
+
+            return ParallelJqRunner.Run(filter, runOptions, bytes, settings.Files.LastOrDefault() ?? "<stdin>", WriteValue, stdout, stderr, settings.ExitStatus);
+        }
+
         using var output = new StreamWriter(stdout, new UTF8Encoding(false), 1 << 16) { AutoFlush = false, NewLine = "\n" };
         var exitCode = 0;
         JqValue? last = null;
@@ -312,19 +347,7 @@ internal static class JqCommand
                     {
                         anyOutput = true;
                         last = value;
-                        if (settings.Raw && value.Kind == JqKind.String)
-                        {
-                            output.Write(value.String);
-                        }
-                        else
-                        {
-                            value.WriteTo(output, writerOptions);
-                        }
-
-                        if (!settings.Join)
-                        {
-                            output.Write('\n');
-                        }
+                        WriteValue(output, value);
                     }
                 }
                 catch (JqHaltException halt)
@@ -448,7 +471,7 @@ internal static class JqInput
         }
     }
 
-    private static byte[] ReadAll(Stream stream)
+    public static byte[] ReadAll(Stream stream)
     {
         using var memory = new MemoryStream();
         stream.CopyTo(memory);

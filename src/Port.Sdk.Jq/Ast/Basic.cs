@@ -12,6 +12,12 @@ internal sealed class IdentityNode : Node
         yield return input;
     }
 
+    public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
+    {
+        value = input;
+        return true;
+    }
+
     public override IEnumerable<(JqValue, PathList?)> Paths(JqValue input, PathList? path, Env? env, Interpreter ctx)
     {
         yield return (input, path);
@@ -76,6 +82,12 @@ internal sealed class LiteralNode(JqValue value) : Node
         yield return Value;
     }
 
+    public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
+    {
+        value = Value;
+        return true;
+    }
+
     public override IEnumerable<(JqValue, PathList?)> Paths(JqValue input, PathList? path, Env? env, Interpreter ctx)
     {
         // jq accepts null as a path expression (path(null) is []), but no other constant.
@@ -105,6 +117,19 @@ internal sealed class IndexNode(Node target, Node key) : Node
     public Node Target { get; } = target;
 
     public Node Key { get; } = key;
+
+    public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
+    {
+        if (Target.TrySingle(input, env, ctx, out var target) && Key.TrySingle(input, env, ctx, out var key))
+        {
+            ctx.Step();
+            value = ValueOps.Index(target, key);
+            return true;
+        }
+
+        value = default;
+        return false;
+    }
 
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {
@@ -299,6 +324,12 @@ internal sealed class VariableNode(string name) : Node
         yield return Lookup(env, ctx);
     }
 
+    public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
+    {
+        value = Lookup(env, ctx);
+        return true;
+    }
+
     public JqValue Lookup(Env? env, Interpreter ctx)
     {
         if (Name == "ENV")
@@ -345,6 +376,30 @@ internal sealed class VariableNode(string name) : Node
 /// <summary><c>"text \(f) text"</c>, optionally under a format (<c>@base64 "..."</c>).</summary>
 internal sealed class StringNode(IReadOnlyList<object> parts, string? format) : Node
 {
+    public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
+    {
+        value = default;
+        var builder = new StringBuilder();
+        foreach (var part in parts)
+        {
+            if (part is string text)
+            {
+                builder.Append(text);
+            }
+            else if (((Node)part).TrySingle(input, env, ctx, out var v))
+            {
+                builder.Append(format is null ? ValueOps.ToText(v) : Functions.Formats.Apply(format, v));
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        value = JqValue.FromString(builder.ToString());
+        return true;
+    }
+
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {
         // jq varies the first interpolation fastest.
@@ -416,12 +471,37 @@ internal sealed class FormatNode(string format) : Node
         yield return JqValue.FromString(Functions.Formats.Apply(format, input));
     }
 
+    public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
+    {
+        value = JqValue.FromString(Functions.Formats.Apply(format, input));
+        return true;
+    }
+
     public override void Write(StringBuilder builder) => builder.Append('@').Append(format);
 }
 
 /// <summary><c>[f]</c>.</summary>
 internal sealed class ArrayNode(Node? body) : Node
 {
+    public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
+    {
+        if (body is null)
+        {
+            value = JqValue.OwnList([]);
+            return true;
+        }
+
+        var items = new List<JqValue>();
+        foreach (var item in body.Eval(input, env, ctx))
+        {
+            ctx.Step();
+            items.Add(item);
+        }
+
+        value = JqValue.OwnList(items);
+        return true;
+    }
+
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {
         if (body is null)
@@ -453,78 +533,80 @@ internal sealed class ObjectNode(IReadOnlyList<(Node Key, Node Value)> entries) 
 {
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {
-        // Fast path: constant keys and single-output values build one object without enumerator nesting.
-        if (TryBuildSimple(input, env, ctx, out var simple))
+        // Each key and value is evaluated once, in order; when every one has exactly one output (the usual mapping), the
+        // object is built directly, else every combination is built, the first entry varying slowest, as jq does.
+        var keys = new List<JqValue>[entries.Count];
+        var values = new List<JqValue>[entries.Count];
+        var single = true;
+        for (var i = 0; i < entries.Count; i++)
         {
-            yield return simple;
+            ctx.Step();
+            var (keyNode, valueNode) = entries[i];
+            keys[i] = keyNode is LiteralNode literal ? [literal.Value] : [.. keyNode.Eval(input, env, ctx)];
+            values[i] = Single(valueNode, input, env, ctx);
+            single &= keys[i].Count == 1 && values[i].Count == 1;
+        }
+
+        if (single)
+        {
+            var obj = new JqObject(entries.Count);
+            for (var i = 0; i < entries.Count; i++)
+            {
+                obj.SetInPlace(KeyText(keys[i][0]), values[i][0]);
+            }
+
+            yield return JqValue.FromObject(obj);
             yield break;
         }
 
-        foreach (var obj in Build(0, new JqObject(entries.Count), input, env, ctx))
+        foreach (var obj in Combine(0, new JqObject(entries.Count), keys, values))
         {
             yield return JqValue.FromObject(obj);
         }
     }
 
-    private bool TryBuildSimple(JqValue input, Env? env, Interpreter ctx, out JqValue result)
-    {
-        result = default;
-        foreach (var (key, value) in entries)
-        {
-            if (key is not LiteralNode { Value.Kind: JqKind.String } || value is not (IndexNode or LiteralNode or VariableNode or IdentityNode))
-            {
-                return false;
-            }
-        }
+    private static List<JqValue> Single(Node node, JqValue input, Env? env, Interpreter ctx)
+        => node.TrySingle(input, env, ctx, out var value) ? [value] : [.. node.Eval(input, env, ctx)];
 
+    public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
+    {
+        // The mapping fast path: constant keys and single-output values build the object with no list or enumerator.
         var obj = new JqObject(entries.Count);
-        foreach (var (key, value) in entries)
+        foreach (var (keyNode, valueNode) in entries)
         {
             ctx.Step();
-            var single = value switch
+            if (keyNode is not LiteralNode { Value.Kind: JqKind.String } key || !valueNode.TrySingle(input, env, ctx, out var item))
             {
-                IndexNode { Target: IdentityNode, Key: LiteralNode k } => ValueOps.Index(input, k.Value),
-                LiteralNode l => l.Value,
-                VariableNode v => v.Lookup(env, ctx),
-                IdentityNode => input,
-                _ => (JqValue?)null,
-            };
-            if (single is null)
-            {
-                // An index with a computed target or key may output several values.
+                value = default;
                 return false;
             }
 
-            obj.SetInPlace(((LiteralNode)key).Value.String, single.Value);
+            obj.SetInPlace(key.Value.String, item);
         }
 
-        result = JqValue.FromObject(obj);
+        value = JqValue.FromObject(obj);
         return true;
     }
 
-    private IEnumerable<JqObject> Build(int index, JqObject current, JqValue input, Env? env, Interpreter ctx)
+    private static string KeyText(JqValue key)
+        => key.Kind == JqKind.String ? key.String : throw new JqException($"Object keys must be strings");
+
+    private static IEnumerable<JqObject> Combine(int index, JqObject current, List<JqValue>[] keys, List<JqValue>[] values)
     {
-        if (index == entries.Count)
+        if (index == keys.Length)
         {
             yield return current;
             yield break;
         }
 
-        var (keyNode, valueNode) = entries[index];
-        foreach (var key in keyNode.Eval(input, env, ctx))
+        foreach (var key in keys[index])
         {
-            if (key.Kind != JqKind.String)
+            var text = KeyText(key);
+            foreach (var value in values[index])
             {
-                throw new JqException(key.Kind == JqKind.Null || key.Kind == JqKind.Number || key.Kind is JqKind.True or JqKind.False || key.Kind == JqKind.Array || key.Kind == JqKind.Object
-                    ? $"Object keys must be strings"
-                    : "Object keys must be strings");
-            }
-
-            foreach (var value in valueNode.Eval(input, env, ctx))
-            {
-                var next = index == entries.Count - 1 && current.Count == 0 ? new JqObject(1) : current.Clone(1);
-                next.SetInPlace(key.String, value);
-                foreach (var result in Build(index + 1, next, input, env, ctx))
+                var next = current.Clone(1);
+                next.SetInPlace(text, value);
+                foreach (var result in Combine(index + 1, next, keys, values))
                 {
                     yield return result;
                 }

@@ -7,9 +7,20 @@ namespace Port.Sdk.Jq.Ast;
 internal static class Guarded
 {
     /// <summary>Yields outputs until the first error; the error (if any) is stored in <paramref name="error"/>'s box.</summary>
-    public static IEnumerable<T> UntilError<T>(IEnumerable<T> source, StrongBox<JqException?> error)
+    public static IEnumerable<T> UntilError<T>(Func<IEnumerable<T>> source, StrongBox<JqException?> error)
     {
-        using var enumerator = source.GetEnumerator();
+        IEnumerator<T> enumerator;
+        try
+        {
+            enumerator = source().GetEnumerator();
+        }
+        catch (JqException ex) when (ex is not (JqLimitException or JqHaltException))
+        {
+            error.Value = ex;
+            yield break;
+        }
+
+        using var disposable = enumerator;
         while (true)
         {
             T current;
@@ -44,7 +55,7 @@ internal sealed class TryNode(Node body, Node? handler, bool isPostfix) : Node
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {
         var error = new StrongBox<JqException?>();
-        foreach (var value in Guarded.UntilError(body.Eval(input, env, ctx), error))
+        foreach (var value in Guarded.UntilError(() => body.Eval(input, env, ctx), error))
         {
             yield return value;
         }
@@ -67,7 +78,7 @@ internal sealed class TryNode(Node body, Node? handler, bool isPostfix) : Node
     public override IEnumerable<(JqValue, PathList?)> Paths(JqValue input, PathList? path, Env? env, Interpreter ctx)
     {
         var error = new StrongBox<JqException?>();
-        foreach (var item in Guarded.UntilError(body.Paths(input, path, env, ctx), error))
+        foreach (var item in Guarded.UntilError(() => body.Paths(input, path, env, ctx), error))
         {
             yield return item;
         }
@@ -103,6 +114,24 @@ internal sealed class TryNode(Node body, Node? handler, bool isPostfix) : Node
 /// <summary><c>if c then a elif c2 then b else d end</c> (elif chains are nested ifs).</summary>
 internal sealed class IfNode(Node condition, Node then, Node? otherwise) : Node
 {
+    public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
+    {
+        if (condition.TrySingle(input, env, ctx, out var c))
+        {
+            var branch = c.IsTruthy ? then : otherwise;
+            if (branch is null)
+            {
+                value = input;
+                return true;
+            }
+
+            return branch.TrySingle(input, env, ctx, out value);
+        }
+
+        value = default;
+        return false;
+    }
+
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {
         foreach (var c in condition.Eval(input, env, ctx))
@@ -368,7 +397,7 @@ internal sealed class BindNode(Node source, Pattern[] patterns, Node body) : Nod
             }
 
             var error = new StrongBox<JqException?>();
-            foreach (var result in Guarded.UntilError(patterns[i].Bind(value, input, baseEnv, ctx).SelectMany(run), error))
+            foreach (var result in Guarded.UntilError(() => patterns[i].Bind(value, input, baseEnv, ctx).SelectMany(run), error))
             {
                 yield return result;
             }
@@ -405,7 +434,17 @@ internal sealed class LabelNode(string name, Node body) : Node
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {
         var label = new object();
-        using var values = body.Eval(input, Env.BindLabel(env, name, label), ctx).GetEnumerator();
+        IEnumerator<JqValue> values;
+        try
+        {
+            values = body.Eval(input, Env.BindLabel(env, name, label), ctx).GetEnumerator();
+        }
+        catch (BreakException ex) when (ReferenceEquals(ex.Label, label))
+        {
+            yield break;
+        }
+
+        using var disposable = values;
         while (true)
         {
             try

@@ -39,8 +39,12 @@ internal sealed class NativeFunction(
     string name,
     int arity,
     Func<JqValue, Node[], Env?, Interpreter, IEnumerable<JqValue>> invoke,
-    Func<JqValue, PathList?, Node[], Env?, Interpreter, IEnumerable<(JqValue, PathList?)>>? paths = null)
+    Func<JqValue, PathList?, Node[], Env?, Interpreter, IEnumerable<(JqValue, PathList?)>>? paths = null,
+    Func<JqValue, JqValue>? single = null)
 {
+    /// <summary>For a builtin of the input only with one output: the function itself, for the single-output fast path.</summary>
+    public Func<JqValue, JqValue>? Single { get; } = single;
+
     public string Name { get; } = name;
 
     public int Arity { get; } = arity;
@@ -73,6 +77,40 @@ internal sealed class CallNode : Node
 
     /// <summary>A native builtin, when the call resolves to one.</summary>
     public NativeFunction? Native { get; }
+
+    public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
+    {
+        if (Native?.Single is { } single)
+        {
+            ctx.Step();
+            value = single(input);
+            return true;
+        }
+
+        if (Native?.Name == "map" && Arguments[0] is var f && input.Kind == JqKind.Array)
+        {
+            ctx.Step();
+            var items = input.Array;
+            var result = new List<JqValue>(items.Count);
+            foreach (var item in items)
+            {
+                if (f.TrySingle(item, env, ctx, out var mapped))
+                {
+                    result.Add(mapped);
+                }
+                else
+                {
+                    result.AddRange(f.Eval(item, env, ctx));
+                }
+            }
+
+            value = JqValue.OwnList(result);
+            return true;
+        }
+
+        value = default;
+        return false;
+    }
 
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {

@@ -22,6 +22,33 @@ internal abstract class Node
         }
     }
 
+    /// <summary>
+    /// Evaluates a node that always has exactly one output without an enumerator: the fast path of mappings.
+    /// Returns <see langword="false"/> when the node cannot promise one output; then callers use <see cref="Eval"/>.
+    /// Nodes with side effects (input, debug) never take this path, so a caller may fall back to Eval safely.
+    /// </summary>
+    public virtual bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
+    {
+        value = default;
+        return false;
+    }
+
+    /// <summary>Like <see cref="TrySingle(JqValue, Env?, Interpreter, out JqValue)"/>, but reports a jq error as <paramref name="failed"/> instead of throwing.</summary>
+    public bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value, out bool failed)
+    {
+        failed = false;
+        try
+        {
+            return TrySingle(input, env, ctx, out value);
+        }
+        catch (JqException ex) when (ex is not (JqLimitException or JqHaltException))
+        {
+            value = default;
+            failed = true;
+            return true;
+        }
+    }
+
     /// <summary>Writes the node back as jq source.</summary>
     public abstract void Write(StringBuilder builder);
 

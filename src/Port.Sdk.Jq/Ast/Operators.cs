@@ -10,6 +10,19 @@ internal sealed class PipeNode(Node left, Node right) : Node
 
     public Node Right { get; } = right;
 
+    public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
+    {
+        // Only when the left side is single: a left side with several outputs must not be evaluated twice.
+        if (Left is IdentityNode or LiteralNode or VariableNode or IndexNode { Target: IdentityNode, Key: LiteralNode }
+            && Left.TrySingle(input, env, ctx, out var left))
+        {
+            return Right.TrySingle(left, env, ctx, out value);
+        }
+
+        value = default;
+        return false;
+    }
+
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {
         foreach (var value in Left.Eval(input, env, ctx))
@@ -111,6 +124,21 @@ internal sealed class BinaryNode(BinaryOperator op, Node left, Node right) : Nod
 {
     public BinaryOperator Operator { get; } = op;
 
+    public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
+    {
+        if (right is LiteralNode or VariableNode or IdentityNode or IndexNode { Target: IdentityNode, Key: LiteralNode }
+            && right.TrySingle(input, env, ctx, out var b) && left is LiteralNode or VariableNode or IdentityNode or IndexNode { Target: IdentityNode, Key: LiteralNode } or StringNode
+            && left.TrySingle(input, env, ctx, out var a))
+        {
+            ctx.Step();
+            value = Apply(Operator, a, b);
+            return true;
+        }
+
+        value = default;
+        return false;
+    }
+
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {
         if (right is LiteralNode constant)
@@ -207,8 +235,41 @@ internal sealed class LogicalNode(bool isAnd, Node left, Node right) : Node
 /// <summary><c>a // b</c>: the truthy outputs of a (its errors ignored), or else the outputs of b.</summary>
 internal sealed class AlternativeNode(Node left, Node right) : Node
 {
+    public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
+    {
+        if (left.TrySingle(input, env, ctx, out var single, out var failed))
+        {
+            if (!failed && single.IsTruthy)
+            {
+                value = single;
+                return true;
+            }
+
+            return right.TrySingle(input, env, ctx, out value);
+        }
+
+        value = default;
+        return false;
+    }
+
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {
+        if (left.TrySingle(input, env, ctx, out var single, out var failed))
+        {
+            if (!failed && single.IsTruthy)
+            {
+                yield return single;
+                yield break;
+            }
+
+            foreach (var value in right.Eval(input, env, ctx))
+            {
+                yield return value;
+            }
+
+            yield break;
+        }
+
         var any = false;
         using (var values = left.Eval(input, env, ctx).GetEnumerator())
         {

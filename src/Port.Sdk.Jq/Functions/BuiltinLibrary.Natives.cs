@@ -14,7 +14,7 @@ internal sealed partial class BuiltinLibrary
 
     /// <summary>A builtin of the input only.</summary>
     private void Simple(string name, Func<JqValue, JqValue> body)
-        => Add(new NativeFunction(name, 0, (input, _, _, ctx) => One(body(input))));
+        => Add(new NativeFunction(name, 0, (input, _, _, ctx) => One(body(input)), single: body));
 
     /// <summary>A builtin whose arguments are values: each combination of argument outputs, the first argument varying slowest.</summary>
     private void Values(string name, int arity, Func<JqValue, JqValue[], JqValue> body)

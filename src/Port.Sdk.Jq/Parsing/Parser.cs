@@ -370,7 +370,7 @@ internal sealed class Parser
             if (token.Kind == TokenKind.Field)
             {
                 _lexer.Next();
-                term = new IndexNode(term, new LiteralNode(JqValue.FromString(token.Text))) { Position = token.Start };
+                term = new IndexNode(term, new LiteralNode(JqValue.FromString(NameTable.Intern(token.Text)))) { Position = token.Start };
                 continue;
             }
 
@@ -487,7 +487,7 @@ internal sealed class Parser
                 }
 
             case TokenKind.Field:
-                return new IndexNode(new IdentityNode(), new LiteralNode(JqValue.FromString(token.Text))) { Position = token.Start };
+                return new IndexNode(new IdentityNode(), new LiteralNode(JqValue.FromString(NameTable.Intern(token.Text)))) { Position = token.Start };
             case TokenKind.Variable:
                 if (token.Text == "__loc__")
                 {
@@ -794,7 +794,7 @@ internal sealed class Parser
             {
                 case TokenKind.Identifier:
                 case TokenKind.Keyword:
-                    key = new LiteralNode(JqValue.FromString(token.Text));
+                    key = new LiteralNode(JqValue.FromString(NameTable.Intern(token.Text)));
                     value = new IndexNode(new IdentityNode(), key);
                     break;
                 case TokenKind.Variable:
@@ -1100,7 +1100,7 @@ internal sealed class Parser
 
         if (parts.Count == 1 && parts[0] is string constant && format is null)
         {
-            return new LiteralNode(JqValue.FromString(FixSurrogates(constant))) { Position = start };
+            return new LiteralNode(JqValue.FromString(NameTable.Intern(FixSurrogates(constant)))) { Position = start };
         }
 
         return new StringNode([.. parts.Select(p => p is string s ? FixSurrogates(s) : p)], format) { Position = start };

@@ -14,9 +14,12 @@ internal sealed class Interpreter(JqRunOptions options, JqOptions compileOptions
 
     public IEnumerator<JqValue>? Inputs { get; } = inputs;
 
-    public JqValue Environment { get; } = options.Environment is null
+    private JqValue? _environment;
+
+    /// <summary>Gets <c>$ENV</c>, built on first use: most runs never read it.</summary>
+    public JqValue Environment => _environment ??= Options.Environment is null
         ? JqValue.FromObject(new JqObject(0))
-        : JqValue.FromObject(ToObject(options.Environment));
+        : JqValue.FromObject(ToObject(Options.Environment));
 
     /// <summary>Counts one evaluation step and enforces the step budget and cancellation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

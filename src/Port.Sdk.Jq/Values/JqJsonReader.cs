@@ -200,7 +200,7 @@ internal sealed class JqJsonReader
             return _names[slot]!;
         }
 
-        var name = Encoding.UTF8.GetString(span);
+        var name = NameTable.Intern(Encoding.UTF8.GetString(span));
         _names[slot] = name;
         _nameBytes[slot] = span.ToArray();
         return name;

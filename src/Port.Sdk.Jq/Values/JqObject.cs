@@ -6,7 +6,7 @@ namespace Port.Sdk.Jq;
 /// </summary>
 public sealed class JqObject
 {
-    private const int IndexThreshold = 8;
+    private const int IndexThreshold = 32;
     private string[] _keys;
     private JqValue[] _values;
     private Dictionary<string, int>? _index;
@@ -67,10 +67,19 @@ public sealed class JqObject
             return _index.TryGetValue(key, out var found) ? found : -1;
         }
 
+        // Keys from JSON and from programs are usually the same shared instance (NameTable): try references first.
+        for (var i = 0; i < Count; i++)
+        {
+            if (ReferenceEquals(_keys[i], key))
+            {
+                return i;
+            }
+        }
+
         for (var i = 0; i < Count; i++)
         {
             var k = _keys[i];
-            if (ReferenceEquals(k, key) || (k.Length == key.Length && string.Equals(k, key, StringComparison.Ordinal)))
+            if (k.Length == key.Length && string.Equals(k, key, StringComparison.Ordinal))
             {
                 return i;
             }
