@@ -103,10 +103,14 @@ internal sealed class JqJsonReader
         return reader.ReadValue(ref json);
     }
 
+    private readonly Stack<List<KeyValuePair<string, JqValue>>> _memberLists = new();
+    private bool _lastNameShared;
+
     private JqValue ReadValue(ref Utf8JsonReader json)
     {
-        // Containers under construction; a string key waits in 'key' until its value is read.
-        var stack = new Stack<(List<JqValue>? Array, JqObject? Object, string? Key)>();
+        // Containers under construction, without recursion. Object members gather in pooled lists and become an
+        // object of exactly their size at the closing brace.
+        var stack = new Stack<(List<JqValue>? Array, List<KeyValuePair<string, JqValue>>? Members, bool Shared, string? Key)>();
         string? key = null;
         while (true)
         {
@@ -114,22 +118,28 @@ internal sealed class JqJsonReader
             switch (json.TokenType)
             {
                 case JsonTokenType.StartArray:
-                    stack.Push((new List<JqValue>(), null, key));
+                    stack.Push((new List<JqValue>(), null, true, key));
                     key = null;
                     json.Read();
                     continue;
                 case JsonTokenType.StartObject:
-                    stack.Push((null, new JqObject(), key));
+                    stack.Push((null, _memberLists.Count > 0 ? _memberLists.Pop() : new List<KeyValuePair<string, JqValue>>(32), true, key));
                     key = null;
                     json.Read();
                     continue;
                 case JsonTokenType.PropertyName:
                     key = ReadName(ref json);
+                    if (!_lastNameShared)
+                    {
+                        var top = stack.Pop();
+                        stack.Push(top with { Shared = false });
+                    }
+
                     json.Read();
                     continue;
                 case JsonTokenType.EndArray:
                     {
-                        var (list, _, parentKey) = stack.Pop();
+                        var (list, _, _, parentKey) = stack.Pop();
                         value = JqValue.OwnList(list!);
                         key = parentKey;
                         break;
@@ -137,8 +147,10 @@ internal sealed class JqJsonReader
 
                 case JsonTokenType.EndObject:
                     {
-                        var (_, obj, parentKey) = stack.Pop();
-                        value = JqValue.FromObject(obj!);
+                        var (_, members, shared, parentKey) = stack.Pop();
+                        value = JqValue.FromObject(JqObject.FromMembers(members!, shared));
+                        members!.Clear();
+                        _memberLists.Push(members);
                         key = parentKey;
                         break;
                     }
@@ -165,14 +177,14 @@ internal sealed class JqJsonReader
                 return value;
             }
 
-            var top = stack.Peek();
-            if (top.Array is not null)
+            var parent = stack.Peek();
+            if (parent.Array is not null)
             {
-                top.Array.Add(value);
+                parent.Array.Add(value);
             }
             else
             {
-                top.Object!.SetInPlace(key!, value);
+                parent.Members!.Add(new KeyValuePair<string, JqValue>(key!, value));
                 key = null;
             }
 
@@ -184,8 +196,11 @@ internal sealed class JqJsonReader
     {
         if (json.ValueIsEscaped || json.HasValueSequence || json.ValueSpan.Length > 64)
         {
+            _lastNameShared = false;
             return json.GetString()!;
         }
+
+        _lastNameShared = true;
 
         var span = json.ValueSpan;
         var hash = 17;
@@ -200,9 +215,17 @@ internal sealed class JqJsonReader
             return _names[slot]!;
         }
 
-        var name = NameTable.Intern(Encoding.UTF8.GetString(span));
-        _names[slot] = name;
-        _nameBytes[slot] = span.ToArray();
+        var decoded = Encoding.UTF8.GetString(span);
+        var name = NameTable.Intern(decoded);
+        if (!ReferenceEquals(name, decoded) || NameTable.IsShared(name))
+        {
+            _names[slot] = name;
+            _nameBytes[slot] = span.ToArray();
+            return name;
+        }
+
+        // The shared table is full: this name is not shared, so duplicates must be compared by value.
+        _lastNameShared = false;
         return name;
     }
 

@@ -123,8 +123,48 @@ public sealed class JqObject
         Count++;
     }
 
-    /// <summary>Appends a key known not to be present yet (used by the JSON reader, which keeps the last duplicate).</summary>
-    internal void Add(string key, JqValue value) => SetInPlace(key, value);
+    /// <summary>
+    /// Builds an object from parsed members in one allocation. Keys that went through <see cref="NameTable"/> are
+    /// compared by reference to find duplicates (the last one wins, as in jq); other keys by value.
+    /// </summary>
+    internal static JqObject FromMembers(List<KeyValuePair<string, JqValue>> members, bool keysShared)
+    {
+        var obj = new JqObject(members.Count);
+        foreach (var (key, value) in members)
+        {
+            var existing = -1;
+            for (var i = 0; i < obj.Count; i++)
+            {
+                var k = obj._keys[i];
+                if (ReferenceEquals(k, key) || (!keysShared && string.Equals(k, key, StringComparison.Ordinal)))
+                {
+                    existing = i;
+                    break;
+                }
+            }
+
+            if (existing >= 0)
+            {
+                obj._values[existing] = value;
+                continue;
+            }
+
+            obj._keys[obj.Count] = key;
+            obj._values[obj.Count] = value;
+            obj.Count++;
+        }
+
+        if (obj.Count >= IndexThreshold)
+        {
+            obj._index = new Dictionary<string, int>(obj.Count, StringComparer.Ordinal);
+            for (var i = 0; i < obj.Count; i++)
+            {
+                obj._index[obj._keys[i]] = i;
+            }
+        }
+
+        return obj;
+    }
 
     internal JqObject Clone(int extra = 0)
     {

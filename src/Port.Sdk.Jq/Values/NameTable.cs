@@ -11,6 +11,8 @@ internal static class NameTable
     private const int Capacity = 100_000;
     private static readonly ConcurrentDictionary<string, string> Names = new(StringComparer.Ordinal);
 
+    public static bool IsShared(string name) => Names.TryGetValue(name, out var shared) && ReferenceEquals(shared, name);
+
     public static string Intern(string name)
     {
         if (Names.TryGetValue(name, out var shared))
