@@ -102,6 +102,30 @@ public sealed class JqFilter
     {
         using var inputs = options.Inputs?.GetEnumerator();
         var ctx = new Interpreter(options, _options, inputs);
+
+        // The usual mapping has one output: no enumerator chain at all.
+        JqValue single = default;
+        bool isSingle;
+        try
+        {
+            isSingle = _root.TrySingle(input, null, ctx, out single);
+        }
+        catch (InsufficientExecutionStackException ex)
+        {
+            throw new JqLimitException("The jq program recursed deeper than this thread's stack allows.", ex);
+        }
+
+        if (isSingle)
+        {
+            if (options.MaxOutputs < 1)
+            {
+                throw new JqLimitException($"The jq program produced more than {options.MaxOutputs} outputs (MaxOutputs).");
+            }
+
+            yield return single;
+            yield break;
+        }
+
         long outputs = 0;
         using var values = _root.Eval(input, null, ctx).GetEnumerator();
         while (true)

@@ -18,6 +18,8 @@ internal sealed class IdentityNode : Node
         return true;
     }
 
+    protected override bool ComputeIsStatic() => true;
+
     public override IEnumerable<(JqValue, PathList?)> Paths(JqValue input, PathList? path, Env? env, Interpreter ctx)
     {
         yield return (input, path);
@@ -88,6 +90,8 @@ internal sealed class LiteralNode(JqValue value) : Node
         return true;
     }
 
+    protected override bool ComputeIsStatic() => true;
+
     public override IEnumerable<(JqValue, PathList?)> Paths(JqValue input, PathList? path, Env? env, Interpreter ctx)
     {
         // jq accepts null as a path expression (path(null) is []), but no other constant.
@@ -118,9 +122,11 @@ internal sealed class IndexNode(Node target, Node key) : Node
 
     public Node Key { get; } = key;
 
+    protected override bool ComputeIsStatic() => Target.IsStatic && Key.IsStatic;
+
     public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
     {
-        if (Target.TrySingle(input, env, ctx, out var target) && Key.TrySingle(input, env, ctx, out var key))
+        if (IsStatic && Target.TrySingle(input, env, ctx, out var target) && Key.TrySingle(input, env, ctx, out var key))
         {
             ctx.Step();
             value = ValueOps.Index(target, key);
@@ -191,6 +197,8 @@ internal sealed class IndexNode(Node target, Node key) : Node
 /// <summary><c>t[from:to]</c>.</summary>
 internal sealed class SliceNode(Node target, Node? from, Node? to) : Node
 {
+    protected override bool ComputeIsStatic() => target.IsStatic && (from?.IsStatic ?? true) && (to?.IsStatic ?? true);
+
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {
         foreach (var target in target.Eval(input, env, ctx))
@@ -250,6 +258,8 @@ internal sealed class SliceNode(Node target, Node? from, Node? to) : Node
 /// <summary><c>t[]</c>.</summary>
 internal sealed class IterateNode(Node target) : Node
 {
+    protected override bool ComputeIsStatic() => target.IsStatic;
+
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {
         foreach (var value in target.Eval(input, env, ctx))
@@ -330,6 +340,8 @@ internal sealed class VariableNode(string name) : Node
         return true;
     }
 
+    protected override bool ComputeIsStatic() => true;
+
     public JqValue Lookup(Env? env, Interpreter ctx)
     {
         if (Name == "ENV")
@@ -376,9 +388,17 @@ internal sealed class VariableNode(string name) : Node
 /// <summary><c>"text \(f) text"</c>, optionally under a format (<c>@base64 "..."</c>).</summary>
 internal sealed class StringNode(IReadOnlyList<object> parts, string? format) : Node
 {
+    protected override bool ComputeIsStatic() => parts.All(p => p is string || ((Node)p).IsStatic);
+
     public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
     {
         value = default;
+        if (!IsStatic)
+        {
+            return false;
+        }
+
+        // Each part must be single; a pure part that is not gives up before anything else ran twice.
         var builder = new StringBuilder();
         foreach (var part in parts)
         {
@@ -477,12 +497,16 @@ internal sealed class FormatNode(string format) : Node
         return true;
     }
 
+    protected override bool ComputeIsStatic() => true;
+
     public override void Write(StringBuilder builder) => builder.Append('@').Append(format);
 }
 
 /// <summary><c>[f]</c>.</summary>
 internal sealed class ArrayNode(Node? body) : Node
 {
+    protected override bool ComputeIsStatic() => body?.IsStatic ?? true;
+
     public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
     {
         if (body is null)
@@ -533,6 +557,12 @@ internal sealed class ObjectNode(IReadOnlyList<(Node Key, Node Value)> entries) 
 {
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {
+        if (TrySingle(input, env, ctx, out var built))
+        {
+            yield return built;
+            yield break;
+        }
+
         // Each key and value is evaluated once, in order; when every one has exactly one output (the usual mapping), the
         // object is built directly, else every combination is built, the first entry varying slowest, as jq does.
         var keys = new List<JqValue>[entries.Count];
@@ -566,17 +596,35 @@ internal sealed class ObjectNode(IReadOnlyList<(Node Key, Node Value)> entries) 
     }
 
     private static List<JqValue> Single(Node node, JqValue input, Env? env, Interpreter ctx)
-        => node.TrySingle(input, env, ctx, out var value) ? [value] : [.. node.Eval(input, env, ctx)];
+        => node.IsStatic && node.TrySingle(input, env, ctx, out var value) ? [value] : [.. node.Eval(input, env, ctx)];
+
+    /// <summary>
+    /// The single-output path may give up at an entry and leave the work to the general path, which evaluates every
+    /// entry again: that is safe when every entry before the last non-static one is static.
+    /// </summary>
+    private bool CanTrySingle => _canTrySingle ??= entries.Take(Math.Max(0, entries.Count - 1)).All(e => e.Key is LiteralNode && e.Value.IsStatic);
+
+    private bool? _canTrySingle;
+
+    protected override bool ComputeIsStatic() => entries.All(e => e.Key.IsStatic && e.Value.IsStatic);
 
     public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
     {
         // The mapping fast path: constant keys and single-output values build the object with no list or enumerator.
+        // Values that are not static (a map, a select) still take it when they turn out to have one output.
+        value = default;
+        if (!CanTrySingle)
+        {
+            return false;
+        }
+
         var obj = new JqObject(entries.Count);
         foreach (var (keyNode, valueNode) in entries)
         {
             ctx.Step();
             if (keyNode is not LiteralNode { Value.Kind: JqKind.String } key || !valueNode.TrySingle(input, env, ctx, out var item))
             {
+                // Only static entries ran so far (see Eval), so evaluating the object again is safe.
                 value = default;
                 return false;
             }

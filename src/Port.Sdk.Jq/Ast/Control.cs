@@ -52,6 +52,8 @@ internal sealed class StrongBox<T>
 /// <summary><c>f?</c> and <c>try f</c>, <c>try f catch g</c>.</summary>
 internal sealed class TryNode(Node body, Node? handler, bool isPostfix) : Node
 {
+    protected override bool ComputeIsStatic() => body.IsStatic && (handler?.IsStatic ?? true);
+
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {
         var error = new StrongBox<JqException?>();
@@ -114,9 +116,11 @@ internal sealed class TryNode(Node body, Node? handler, bool isPostfix) : Node
 /// <summary><c>if c then a elif c2 then b else d end</c> (elif chains are nested ifs).</summary>
 internal sealed class IfNode(Node condition, Node then, Node? otherwise) : Node
 {
+    protected override bool ComputeIsStatic() => condition.IsStatic && then.IsStatic && (otherwise?.IsStatic ?? true);
+
     public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
     {
-        if (condition.TrySingle(input, env, ctx, out var c))
+        if (condition.IsStatic && condition.TrySingle(input, env, ctx, out var c))
         {
             var branch = c.IsTruthy ? then : otherwise;
             if (branch is null)

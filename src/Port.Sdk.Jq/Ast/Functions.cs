@@ -78,12 +78,25 @@ internal sealed class CallNode : Node
     /// <summary>A native builtin, when the call resolves to one.</summary>
     public NativeFunction? Native { get; }
 
+    private static readonly HashSet<string> Impure = new(StringComparer.Ordinal)
+    {
+        "input", "inputs", "debug", "stderr", "halt", "halt_error", "input_filename", "input_line_number", "now",
+    };
+
+    protected override bool ComputeIsStatic() => Native is not null && !Impure.Contains(Name) && Arguments.All(a => a.IsStatic);
+
     public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
     {
         if (Native?.Single is { } single)
         {
             ctx.Step();
             value = single(input);
+            return true;
+        }
+
+        if (Native?.Name == "select" && Arguments[0].IsStatic && Arguments[0].TrySingle(input, env, ctx, out var condition) && condition.IsTruthy)
+        {
+            value = input;
             return true;
         }
 

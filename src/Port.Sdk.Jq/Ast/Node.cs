@@ -25,13 +25,24 @@ internal abstract class Node
     /// <summary>
     /// Evaluates a node that always has exactly one output without an enumerator: the fast path of mappings.
     /// Returns <see langword="false"/> when the node cannot promise one output; then callers use <see cref="Eval"/>.
-    /// Nodes with side effects (input, debug) never take this path, so a caller may fall back to Eval safely.
+    /// An implementation returns <see langword="false"/> only after running pure nodes (<see cref="IsStatic"/>), so a
+    /// caller may always fall back to <see cref="Eval"/> safely.
     /// </summary>
     public virtual bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
     {
         value = default;
         return false;
     }
+
+    private bool? _isStatic;
+
+    /// <summary>
+    /// Whether the node is pure: no side effects (<c>input</c>, <c>debug</c>...), so it can be evaluated again without
+    /// harm. The single-output fast path gives up and falls back to <see cref="Eval"/> only after pure nodes.
+    /// </summary>
+    public bool IsStatic => _isStatic ??= ComputeIsStatic();
+
+    protected virtual bool ComputeIsStatic() => false;
 
     /// <summary>Like <see cref="TrySingle(JqValue, Env?, Interpreter, out JqValue)"/>, but reports a jq error as <paramref name="failed"/> instead of throwing.</summary>
     public bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value, out bool failed)

@@ -12,9 +12,8 @@ internal sealed class PipeNode(Node left, Node right) : Node
 
     public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
     {
-        // Only when the left side is single: a left side with several outputs must not be evaluated twice.
-        if (Left is IdentityNode or LiteralNode or VariableNode or IndexNode { Target: IdentityNode, Key: LiteralNode }
-            && Left.TrySingle(input, env, ctx, out var left))
+        // Only when the left side is static: it is evaluated again by Eval if the right side is not single.
+        if (Left.IsStatic && Left.TrySingle(input, env, ctx, out var left))
         {
             return Right.TrySingle(left, env, ctx, out value);
         }
@@ -22,6 +21,8 @@ internal sealed class PipeNode(Node left, Node right) : Node
         value = default;
         return false;
     }
+
+    protected override bool ComputeIsStatic() => Left.IsStatic && Right.IsStatic;
 
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {
@@ -56,6 +57,8 @@ internal sealed class PipeNode(Node left, Node right) : Node
 /// <summary><c>a, b</c>.</summary>
 internal sealed class CommaNode(Node left, Node right) : Node
 {
+    protected override bool ComputeIsStatic() => left.IsStatic && right.IsStatic;
+
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {
         foreach (var value in left.Eval(input, env, ctx))
@@ -83,6 +86,20 @@ internal sealed class CommaNode(Node left, Node right) : Node
 /// <summary><c>-f</c>.</summary>
 internal sealed class NegateNode(Node body) : Node
 {
+    protected override bool ComputeIsStatic() => body.IsStatic;
+
+    public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
+    {
+        if (body.IsStatic && body.TrySingle(input, env, ctx, out var number))
+        {
+            value = number.Kind == JqKind.Number ? number.Negate() : throw new JqException($"{number.TypeName} ({ValueOps.ErrorText(number)}) cannot be negated");
+            return true;
+        }
+
+        value = default;
+        return false;
+    }
+
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {
         foreach (var value in body.Eval(input, env, ctx))
@@ -124,11 +141,11 @@ internal sealed class BinaryNode(BinaryOperator op, Node left, Node right) : Nod
 {
     public BinaryOperator Operator { get; } = op;
 
+    protected override bool ComputeIsStatic() => left.IsStatic && right.IsStatic;
+
     public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
     {
-        if (right is LiteralNode or VariableNode or IdentityNode or IndexNode { Target: IdentityNode, Key: LiteralNode }
-            && right.TrySingle(input, env, ctx, out var b) && left is LiteralNode or VariableNode or IdentityNode or IndexNode { Target: IdentityNode, Key: LiteralNode } or StringNode
-            && left.TrySingle(input, env, ctx, out var a))
+        if (IsStatic && right.TrySingle(input, env, ctx, out var b) && left.TrySingle(input, env, ctx, out var a))
         {
             ctx.Step();
             value = Apply(Operator, a, b);
@@ -205,6 +222,29 @@ internal sealed class BinaryNode(BinaryOperator op, Node left, Node right) : Nod
 /// <summary><c>a and b</c>, <c>a or b</c>: the left operand in the outer loop, short-circuiting.</summary>
 internal sealed class LogicalNode(bool isAnd, Node left, Node right) : Node
 {
+    protected override bool ComputeIsStatic() => left.IsStatic && right.IsStatic;
+
+    public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
+    {
+        if (IsStatic && left.TrySingle(input, env, ctx, out var a))
+        {
+            if (isAnd ? !a.IsTruthy : a.IsTruthy)
+            {
+                value = JqValue.FromBoolean(!isAnd);
+                return true;
+            }
+
+            if (right.TrySingle(input, env, ctx, out var b))
+            {
+                value = JqValue.FromBoolean(b.IsTruthy);
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {
         foreach (var a in left.Eval(input, env, ctx))
@@ -235,9 +275,12 @@ internal sealed class LogicalNode(bool isAnd, Node left, Node right) : Node
 /// <summary><c>a // b</c>: the truthy outputs of a (its errors ignored), or else the outputs of b.</summary>
 internal sealed class AlternativeNode(Node left, Node right) : Node
 {
+    protected override bool ComputeIsStatic() => left.IsStatic && right.IsStatic;
+
     public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
     {
-        if (left.TrySingle(input, env, ctx, out var single, out var failed))
+        // The left side must be static: if the right side turns out not to be single, Eval runs the left side again.
+        if (left.IsStatic && left.TrySingle(input, env, ctx, out var single, out var failed))
         {
             if (!failed && single.IsTruthy)
             {
@@ -254,7 +297,7 @@ internal sealed class AlternativeNode(Node left, Node right) : Node
 
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {
-        if (left.TrySingle(input, env, ctx, out var single, out var failed))
+        if (left.IsStatic && left.TrySingle(input, env, ctx, out var single, out var failed))
         {
             if (!failed && single.IsTruthy)
             {
