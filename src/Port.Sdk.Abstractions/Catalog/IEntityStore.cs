@@ -1,0 +1,114 @@
+namespace Port.Sdk;
+
+/// <summary>
+/// Where the catalog keeps blueprints and entities. A store persists and finds; the catalog
+/// (<c>PortCatalog</c> in the Port.Sdk package) validates, relates and computes. Implement this to keep the catalog
+/// in your own database; <c>Port.Sdk.Testing</c>'s conformance suite checks an implementation.
+/// </summary>
+public interface IEntityStore
+{
+    /// <summary>Gets a blueprint.</summary>
+    /// <param name="identifier">The blueprint's identifier.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The blueprint, or <see langword="null"/> when there is none.</returns>
+    Task<Blueprint?> GetBlueprintAsync(string identifier, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists every blueprint.</summary>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The blueprints, in no particular order.</returns>
+    IAsyncEnumerable<Blueprint> GetBlueprintsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Creates or replaces a blueprint. The catalog has validated it.</summary>
+    /// <param name="blueprint">The blueprint.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>A task that completes when the blueprint is saved.</returns>
+    Task SaveBlueprintAsync(Blueprint blueprint, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a blueprint. The catalog has checked that no entity uses it.</summary>
+    /// <param name="identifier">The blueprint's identifier.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns><see langword="true"/> when a blueprint was deleted.</returns>
+    Task<bool> DeleteBlueprintAsync(string identifier, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets an entity as stored (without computed properties).</summary>
+    /// <param name="blueprint">The entity's blueprint.</param>
+    /// <param name="identifier">The entity's identifier.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The entity, or <see langword="null"/> when there is none.</returns>
+    Task<Entity?> GetEntityAsync(string blueprint, string identifier, CancellationToken cancellationToken = default);
+
+    /// <summary>Finds the stored entities that match a query, streaming them.</summary>
+    /// <param name="query">The blueprint to search (or all), and the filter in the search rule language.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The matching entities.</returns>
+    IAsyncEnumerable<Entity> QueryAsync(EntityQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts the entities of a blueprint.</summary>
+    /// <param name="blueprint">The blueprint.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The number of entities.</returns>
+    Task<long> CountAsync(string blueprint, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes a change set atomically: every upsert and delete is applied, or (on any failure or cancellation)
+    /// none is. The catalog has validated the change set.
+    /// </summary>
+    /// <param name="changes">The entities to create or replace, and the entities to delete.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>A task that completes when the change set is durable.</returns>
+    Task ApplyAsync(EntityChangeSet changes, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Identifies an entity: its blueprint and its identifier.</summary>
+/// <param name="Blueprint">The blueprint.</param>
+/// <param name="Identifier">The identifier.</param>
+public readonly record struct EntityKey(string Blueprint, string Identifier)
+{
+    /// <summary>Returns <c>blueprint/identifier</c>.</summary>
+    /// <returns>The key as text.</returns>
+    public override string ToString() => $"{Blueprint}/{Identifier}";
+}
+
+/// <summary>What <see cref="IEntityStore.QueryAsync"/> finds.</summary>
+public sealed record EntityQuery
+{
+    /// <summary>Gets the blueprint to search; <see langword="null"/> for every blueprint.</summary>
+    public string? Blueprint { get; init; }
+
+    /// <summary>Gets the filter; <see langword="null"/> for every entity.</summary>
+    public SearchQuery? Filter { get; init; }
+}
+
+/// <summary>Entities to create or replace and entities to delete, written together by <see cref="IEntityStore.ApplyAsync"/>.</summary>
+public sealed record EntityChangeSet
+{
+    /// <summary>Gets the entities to create or replace.</summary>
+    public IReadOnlyList<Entity> Upserts { get => _upserts; init => _upserts = value ?? []; }
+
+    // System.Text.Json passes null for a member missing from the JSON: the setter keeps the default.
+    private readonly IReadOnlyList<Entity> _upserts = [];
+
+    /// <summary>Gets the entities to delete.</summary>
+    public IReadOnlyList<EntityKey> Deletes { get => _deletes; init => _deletes = value ?? []; }
+
+    private readonly IReadOnlyList<EntityKey> _deletes = [];
+}
+
+/// <summary>A change to the catalog, as <c>PortCatalog.WatchAsync</c> reports it.</summary>
+/// <param name="Kind">Created, updated or deleted.</param>
+/// <param name="Key">The entity.</param>
+/// <param name="Entity">The entity after the change; <see langword="null"/> when it was deleted.</param>
+public sealed record EntityChange(EntityChangeKind Kind, EntityKey Key, Entity? Entity);
+
+/// <summary>The kind of an <see cref="EntityChange"/>.</summary>
+public enum EntityChangeKind
+{
+    /// <summary>The entity did not exist before.</summary>
+    Created,
+
+    /// <summary>The entity existed and changed.</summary>
+    Updated,
+
+    /// <summary>The entity was deleted.</summary>
+    Deleted,
+}

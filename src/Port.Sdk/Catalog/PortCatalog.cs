@@ -1,0 +1,856 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Threading.Channels;
+using Port.Sdk.Catalog;
+using Port.Sdk.Jq;
+using Port.Sdk.Search;
+
+namespace Port.Sdk;
+
+/// <summary>How entity writes treat relations to entities that do not exist.</summary>
+public sealed class EntityWriteOptions
+{
+    internal static EntityWriteOptions Default { get; } = new();
+
+    /// <summary>
+    /// Gets or sets a value indicating whether a relation to a missing entity creates that entity as a placeholder
+    /// (identifier and blueprint only), as Port's <c>createMissingRelatedEntities</c> does, instead of rejecting the write.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool CreateMissingRelatedEntities { get; set; }
+}
+
+/// <summary>An entity found by a relation walk, with how it was reached.</summary>
+/// <param name="Entity">The entity, with its computed properties.</param>
+/// <param name="Hops">How many relations away it is.</param>
+/// <param name="Path">The relations walked, as <c>relation</c> (upstream) or <c>~relation</c> (downstream, reversed).</param>
+public sealed record RelatedEntity(Entity Entity, int Hops, IReadOnlyList<string> Path);
+
+/// <summary>
+/// The catalog: blueprints, entities, relations, search, computed properties and scorecards, over an
+/// <see cref="IEntityStore"/>. Every write is validated against its blueprint, and a rejected write changes nothing.
+/// Thread-safe.
+/// </summary>
+public sealed partial class PortCatalog : IDisposable
+{
+    private readonly ConcurrentDictionary<Blueprint, CompiledBlueprint> _compiled = new(ReferenceEqualityComparer.Instance);
+    private readonly SemaphoreSlim _writes = new(1, 1);
+    private readonly List<Channel<EntityChange>> _watchers = [];
+    private readonly Lock _watchersGate = new();
+    private readonly TimeProvider _time;
+
+    /// <summary>Initializes a new instance of the <see cref="PortCatalog"/> class.</summary>
+    /// <param name="store">Where blueprints and entities are kept.</param>
+    /// <param name="timeProvider">The clock for entity timestamps; <see langword="null"/> for the system clock.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="store"/> is <see langword="null"/>.</exception>
+    public PortCatalog(IEntityStore store, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        Store = store;
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Gets the store the catalog reads and writes.</summary>
+    public IEntityStore Store { get; }
+
+    /// <summary>Creates or updates a blueprint after validating it, and the blueprints that depend on it.</summary>
+    /// <param name="blueprint">The blueprint.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The registered blueprint.</returns>
+    /// <exception cref="CatalogValidationException">The blueprint is invalid; nothing was changed.</exception>
+    public async Task<Blueprint> RegisterBlueprintAsync(Blueprint blueprint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(blueprint);
+        await RegisterBlueprintsAsync([blueprint], cancellationToken).ConfigureAwait(false);
+        return blueprint;
+    }
+
+    /// <summary>
+    /// Creates or updates blueprints together, so that they may relate to each other: all are validated as one set
+    /// (with the blueprints already registered, and those that depend on them), then all are saved, or none is.
+    /// </summary>
+    /// <param name="blueprints">The blueprints.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>A task that completes when all are registered.</returns>
+    /// <exception cref="CatalogValidationException">A blueprint is invalid; the errors name each; nothing was changed.</exception>
+    public async Task RegisterBlueprintsAsync(IEnumerable<Blueprint> blueprints, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(blueprints);
+        var incoming = blueprints.ToList();
+        await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var all = await AllBlueprintsAsync(cancellationToken).ConfigureAwait(false);
+            var errors = new List<CatalogError>();
+            foreach (var group in incoming.GroupBy(b => b.Identifier ?? string.Empty).Where(g => g.Count() > 1))
+            {
+                errors.Add(new CatalogError(group.Key, null, "/identifier", "duplicate", "the blueprint is given more than once"));
+            }
+
+            foreach (var blueprint in incoming)
+            {
+                all[blueprint.Identifier ?? string.Empty] = blueprint;
+            }
+
+            var changed = incoming.Select(b => b.Identifier).ToHashSet(StringComparer.Ordinal);
+            foreach (var blueprint in incoming)
+            {
+                ValidateBlueprint(blueprint, all, errors);
+            }
+
+            // Blueprints whose relations, mirror or aggregation properties reach a changed one are checked again.
+            foreach (var dependent in all.Values.Where(b => !changed.Contains(b.Identifier) && changed.Any(c => DependsOn(b, c))))
+            {
+                ValidateBlueprint(dependent, all, errors);
+            }
+
+            if (errors.Count > 0)
+            {
+                throw new CatalogValidationException(errors);
+            }
+
+            foreach (var blueprint in incoming)
+            {
+                await Store.SaveBlueprintAsync(blueprint, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    /// <summary>Gets a blueprint.</summary>
+    /// <param name="identifier">The blueprint's identifier.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The blueprint, or <see langword="null"/>.</returns>
+    public Task<Blueprint?> GetBlueprintAsync(string identifier, CancellationToken cancellationToken = default)
+        => Store.GetBlueprintAsync(identifier, cancellationToken);
+
+    /// <summary>Lists the blueprints.</summary>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The blueprints.</returns>
+    public IAsyncEnumerable<Blueprint> GetBlueprintsAsync(CancellationToken cancellationToken = default)
+        => Store.GetBlueprintsAsync(cancellationToken);
+
+    /// <summary>Deletes a blueprint that has no entities and that no other blueprint relates to.</summary>
+    /// <param name="identifier">The blueprint's identifier.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns><see langword="true"/> when it was deleted, <see langword="false"/> when there was none.</returns>
+    /// <exception cref="CatalogValidationException">The blueprint has entities or is the target of a relation.</exception>
+    public async Task<bool> DeleteBlueprintAsync(string identifier, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(identifier);
+        await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var errors = new List<CatalogError>();
+            var count = await Store.CountAsync(identifier, cancellationToken).ConfigureAwait(false);
+            if (count > 0)
+            {
+                errors.Add(new CatalogError(identifier, null, string.Empty, "has-entities", $"the blueprint has {count} entities; delete them first"));
+            }
+
+            await foreach (var other in Store.GetBlueprintsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var (name, relation) in other.Relations)
+                {
+                    if (relation.Target == identifier && other.Identifier != identifier)
+                    {
+                        errors.Add(new CatalogError(identifier, null, string.Empty, "relation-target", $"blueprint '{other.Identifier}' relates to it through '{name}'"));
+                    }
+                }
+            }
+
+            if (errors.Count > 0)
+            {
+                throw new CatalogValidationException(errors);
+            }
+
+            return await Store.DeleteBlueprintAsync(identifier, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    /// <summary>Creates an entity; fails if it exists.</summary>
+    /// <param name="entity">The entity.</param>
+    /// <param name="options">How missing related entities are treated.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The stored entity.</returns>
+    /// <exception cref="CatalogValidationException">The entity is invalid or exists; nothing was written.</exception>
+    public async Task<Entity> CreateEntityAsync(Entity entity, EntityWriteOptions? options = null, CancellationToken cancellationToken = default)
+        => (await WriteAsync([entity], WriteMode.Create, options, cancellationToken).ConfigureAwait(false))[0];
+
+    /// <summary>Creates an entity, or replaces it entirely.</summary>
+    /// <param name="entity">The entity.</param>
+    /// <param name="options">How missing related entities are treated.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The stored entity.</returns>
+    /// <exception cref="CatalogValidationException">The entity is invalid; nothing was written.</exception>
+    public async Task<Entity> UpsertEntityAsync(Entity entity, EntityWriteOptions? options = null, CancellationToken cancellationToken = default)
+        => (await WriteAsync([entity], WriteMode.Replace, options, cancellationToken).ConfigureAwait(false))[0];
+
+    /// <summary>Merges into an existing entity: the given properties and relations replace those of the same name; others stay.</summary>
+    /// <param name="patch">The blueprint, identifier, and the properties and relations to set (title, icon and team when given).</param>
+    /// <param name="options">How missing related entities are treated.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The stored entity.</returns>
+    /// <exception cref="CatalogValidationException">The entity does not exist or the result is invalid; nothing was written.</exception>
+    public async Task<Entity> MergeEntityAsync(Entity patch, EntityWriteOptions? options = null, CancellationToken cancellationToken = default)
+        => (await WriteAsync([patch], WriteMode.Merge, options, cancellationToken).ConfigureAwait(false))[0];
+
+    /// <summary>Creates or replaces many entities at once: all are written, or (if any is invalid) none is.</summary>
+    /// <param name="entities">The entities; one identifier may appear once per blueprint.</param>
+    /// <param name="options">How missing related entities are treated.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The stored entities.</returns>
+    /// <exception cref="CatalogValidationException">An entity is invalid; the errors name each one; nothing was written.</exception>
+    public Task<IReadOnlyList<Entity>> UpsertEntitiesAsync(IReadOnlyList<Entity> entities, EntityWriteOptions? options = null, CancellationToken cancellationToken = default)
+        => WriteAsync(entities, WriteMode.Replace, options, cancellationToken);
+
+    /// <summary>Deletes an entity; refused while other entities relate to it, unless its dependents are deleted too.</summary>
+    /// <param name="blueprint">The entity's blueprint.</param>
+    /// <param name="identifier">The entity's identifier.</param>
+    /// <param name="deleteDependents">Whether to delete, recursively, the entities whose required relations point to it.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns><see langword="true"/> when the entity was deleted, <see langword="false"/> when there was none.</returns>
+    /// <exception cref="CatalogValidationException">Entities depend on it and <paramref name="deleteDependents"/> is false.</exception>
+    public async Task<bool> DeleteEntityAsync(string blueprint, string identifier, bool deleteDependents = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(blueprint);
+        ArgumentNullException.ThrowIfNull(identifier);
+        await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (await Store.GetEntityAsync(blueprint, identifier, cancellationToken).ConfigureAwait(false) is null)
+            {
+                return false;
+            }
+
+            var blueprints = await AllBlueprintsAsync(cancellationToken).ConfigureAwait(false);
+            var toDelete = new List<EntityKey>();
+            var queue = new Queue<EntityKey>([new EntityKey(blueprint, identifier)]);
+            var seen = new HashSet<EntityKey>();
+            var errors = new List<CatalogError>();
+            while (queue.TryDequeue(out var key))
+            {
+                if (!seen.Add(key))
+                {
+                    continue;
+                }
+
+                toDelete.Add(key);
+                var rule = new RelatedToRule { Blueprint = key.Blueprint, Value = key.Identifier, Direction = RelationDirection.Downstream };
+                await foreach (var dependent in Store.QueryAsync(new EntityQuery { Filter = new SearchQuery { Rules = [rule] } }, cancellationToken).ConfigureAwait(false))
+                {
+                    var dependentKey = new EntityKey(dependent.Blueprint, dependent.Identifier);
+                    if (seen.Contains(dependentKey))
+                    {
+                        continue;
+                    }
+
+                    var required = RequiredRelationsTo(dependent, key, blueprints);
+                    if (required.Count == 0)
+                    {
+                        // An optional relation to a deleted entity is cleared, as Port does.
+                        continue;
+                    }
+
+                    if (deleteDependents)
+                    {
+                        queue.Enqueue(dependentKey);
+                    }
+                    else
+                    {
+                        errors.Add(new CatalogError(key.Blueprint, key.Identifier, string.Empty, "has-dependents", $"entity '{dependent.Identifier}' of blueprint '{dependent.Blueprint}' requires it through '{string.Join("', '", required)}'; delete with dependents, or change that entity first"));
+                    }
+                }
+            }
+
+            if (errors.Count > 0)
+            {
+                throw new CatalogValidationException(errors);
+            }
+
+            // Entities that keep existing lose their optional relations to the deleted ones.
+            var deleted = toDelete.ToHashSet();
+            var cleared = new List<Entity>();
+            foreach (var key in toDelete)
+            {
+                var rule = new RelatedToRule { Blueprint = key.Blueprint, Value = key.Identifier, Direction = RelationDirection.Downstream };
+                await foreach (var dependent in Store.QueryAsync(new EntityQuery { Filter = new SearchQuery { Rules = [rule] } }, cancellationToken).ConfigureAwait(false))
+                {
+                    if (!deleted.Contains(new EntityKey(dependent.Blueprint, dependent.Identifier)))
+                    {
+                        cleared.Add(ClearRelationsTo(cleared.FirstOrDefault(c => c.Identifier == dependent.Identifier && c.Blueprint == dependent.Blueprint) ?? dependent, deleted, blueprints));
+                    }
+                }
+            }
+
+            await Store.ApplyAsync(new EntityChangeSet { Deletes = toDelete, Upserts = cleared }, cancellationToken).ConfigureAwait(false);
+            foreach (var key in toDelete)
+            {
+                Publish(new EntityChange(EntityChangeKind.Deleted, key, null));
+            }
+
+            foreach (var entity in cleared)
+            {
+                Publish(new EntityChange(EntityChangeKind.Updated, new EntityKey(entity.Blueprint, entity.Identifier), entity));
+            }
+
+            return true;
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    /// <summary>Gets an entity with its mirror, calculation and aggregation properties computed now.</summary>
+    /// <param name="blueprint">The entity's blueprint.</param>
+    /// <param name="identifier">The entity's identifier.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The entity, or <see langword="null"/>.</returns>
+    public async Task<Entity?> GetEntityAsync(string blueprint, string identifier, CancellationToken cancellationToken = default)
+    {
+        var entity = await Store.GetEntityAsync(blueprint, identifier, cancellationToken).ConfigureAwait(false);
+        return entity is null ? null : await ComputeAsync(entity, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Finds entities with the search rule language; rules may read computed properties.</summary>
+    /// <param name="query">The query.</param>
+    /// <param name="blueprint">The blueprint to search; <see langword="null"/> for all (or use a <c>$blueprint</c> rule).</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The matching entities, with computed properties.</returns>
+    public async IAsyncEnumerable<Entity> SearchAsync(SearchQuery query, string? blueprint = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var blueprints = await AllBlueprintsAsync(cancellationToken).ConfigureAwait(false);
+        if (!ReadsComputedProperties(query, blueprints.Values))
+        {
+            // The store evaluates the whole query (and may translate it to its own query language).
+            await foreach (var entity in Store.QueryAsync(new EntityQuery { Blueprint = blueprint, Filter = query }, cancellationToken).ConfigureAwait(false))
+            {
+                yield return await ComputeAsync(entity, cancellationToken).ConfigureAwait(false);
+            }
+
+            yield break;
+        }
+
+        // Computed properties exist only on read: evaluate the query here, on computed entities.
+        var evaluator = await EvaluatorForAsync([query], cancellationToken).ConfigureAwait(false);
+        await foreach (var entity in Store.QueryAsync(new EntityQuery { Blueprint = blueprint }, cancellationToken).ConfigureAwait(false))
+        {
+            var computed = await ComputeAsync(entity, cancellationToken).ConfigureAwait(false);
+            if (evaluator.Matches(computed, query))
+            {
+                yield return computed;
+            }
+        }
+    }
+
+    /// <summary>Walks relations from an entity, breadth first, up to <paramref name="hops"/> relations away.</summary>
+    /// <param name="blueprint">The starting entity's blueprint.</param>
+    /// <param name="identifier">The starting entity's identifier.</param>
+    /// <param name="hops">How far to walk (1 or more).</param>
+    /// <param name="direction">Upstream, downstream, or <see langword="null"/> for both.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>Each related entity once, nearest first, with the relations that reach it.</returns>
+    public async Task<IReadOnlyList<RelatedEntity>> GetRelatedEntitiesAsync(string blueprint, string identifier, int hops = 1, RelationDirection? direction = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(hops, 1);
+        var blueprints = await AllBlueprintsAsync(cancellationToken).ConfigureAwait(false);
+        var start = new EntityKey(blueprint, identifier);
+        var seen = new HashSet<EntityKey> { start };
+        var frontier = new List<(Entity Entity, IReadOnlyList<string> Path)>();
+        if (await Store.GetEntityAsync(blueprint, identifier, cancellationToken).ConfigureAwait(false) is { } origin)
+        {
+            frontier.Add((origin, []));
+        }
+
+        var results = new List<RelatedEntity>();
+        for (var hop = 1; hop <= hops && frontier.Count > 0; hop++)
+        {
+            var next = new List<(Entity, IReadOnlyList<string>)>();
+            foreach (var (entity, path) in frontier)
+            {
+                if (direction is null or RelationDirection.Upstream && blueprints.TryGetValue(entity.Blueprint, out var definition))
+                {
+                    foreach (var (name, relation) in entity.Relations)
+                    {
+                        if (!definition.Relations.TryGetValue(name, out var relationDefinition))
+                        {
+                            continue;
+                        }
+
+                        foreach (var target in relation.Targets)
+                        {
+                            var key = new EntityKey(relationDefinition.Target, target);
+                            if (seen.Add(key) && await Store.GetEntityAsync(key.Blueprint, key.Identifier, cancellationToken).ConfigureAwait(false) is { } found)
+                            {
+                                next.Add((found, [.. path, name]));
+                            }
+                        }
+                    }
+                }
+
+                if (direction is null or RelationDirection.Downstream)
+                {
+                    var rule = new RelatedToRule { Blueprint = entity.Blueprint, Value = entity.Identifier, Direction = RelationDirection.Downstream };
+                    await foreach (var source in Store.QueryAsync(new EntityQuery { Filter = new SearchQuery { Rules = [rule] } }, cancellationToken).ConfigureAwait(false))
+                    {
+                        if (seen.Add(new EntityKey(source.Blueprint, source.Identifier)))
+                        {
+                            var via = source.Relations.First(r => r.Value.Targets.Contains(entity.Identifier)).Key;
+                            next.Add((source, [.. path, "~" + via]));
+                        }
+                    }
+                }
+            }
+
+            foreach (var (entity, path) in next)
+            {
+                results.Add(new RelatedEntity(await ComputeAsync(entity, cancellationToken).ConfigureAwait(false), hop, path));
+            }
+
+            frontier = next;
+        }
+
+        return results;
+    }
+
+    /// <summary>Scores every entity of the scorecard's blueprint.</summary>
+    /// <param name="scorecard">The scorecard.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>Each entity's level and the outcome of every rule.</returns>
+    /// <exception cref="ArgumentException">A rule names a level the scorecard does not have.</exception>
+    public async IAsyncEnumerable<ScorecardResult> EvaluateScorecardAsync(Scorecard scorecard, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scorecard);
+        var levels = scorecard.Levels.Select(l => l.Title).ToList();
+        foreach (var rule in scorecard.Rules.Where(r => !levels.Contains(r.Level)))
+        {
+            throw new ArgumentException($"Scorecard '{scorecard.Identifier}': rule '{rule.Identifier}' names the level '{rule.Level}', which is not one of {string.Join(", ", levels)}.", nameof(scorecard));
+        }
+
+        var evaluator = await EvaluatorForAsync(scorecard.Rules.Select(r => r.Query), cancellationToken).ConfigureAwait(false);
+        await foreach (var entity in SearchAsync(new SearchQuery(), scorecard.Blueprint, cancellationToken).ConfigureAwait(false))
+        {
+            var outcomes = scorecard.Rules.ToDictionary(r => r.Identifier, r => evaluator.Matches(entity, r.Query), StringComparer.Ordinal);
+            var achieved = levels.Count > 0 ? levels[0] : string.Empty;
+            for (var i = 1; i < levels.Count; i++)
+            {
+                var allPass = scorecard.Rules.Where(r => levels.IndexOf(r.Level) <= i && levels.IndexOf(r.Level) > 0).All(r => outcomes[r.Identifier]);
+                if (!allPass)
+                {
+                    break;
+                }
+
+                achieved = levels[i];
+            }
+
+            yield return new ScorecardResult(entity.Identifier, achieved, outcomes);
+        }
+    }
+
+    /// <summary>Streams every change written through this catalog from now on, until cancelled.</summary>
+    /// <param name="cancellationToken">The token that ends the stream.</param>
+    /// <returns>The changes, in the order they were written.</returns>
+    public async IAsyncEnumerable<EntityChange> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var channel = Channel.CreateUnbounded<EntityChange>(new UnboundedChannelOptions { SingleReader = true });
+        lock (_watchersGate)
+        {
+            _watchers.Add(channel);
+        }
+
+        try
+        {
+            while (await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (channel.Reader.TryRead(out var change))
+                {
+                    yield return change;
+                }
+            }
+        }
+        finally
+        {
+            lock (_watchersGate)
+            {
+                _watchers.Remove(channel);
+            }
+        }
+    }
+
+    private enum WriteMode
+    {
+        Create,
+        Replace,
+        Merge,
+    }
+
+    private async Task<IReadOnlyList<Entity>> WriteAsync(IReadOnlyList<Entity> entities, WriteMode mode, EntityWriteOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entities);
+        options ??= EntityWriteOptions.Default;
+        await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var blueprints = await AllBlueprintsAsync(cancellationToken).ConfigureAwait(false);
+            var errors = new List<CatalogError>();
+            var now = _time.GetUtcNow();
+            var batch = new Dictionary<EntityKey, Entity>();
+            var previous = new Dictionary<EntityKey, Entity?>();
+            foreach (var input in entities)
+            {
+                ArgumentNullException.ThrowIfNull(input, nameof(entities));
+                var key = new EntityKey(input.Blueprint ?? string.Empty, input.Identifier ?? string.Empty);
+                if (batch.ContainsKey(key))
+                {
+                    errors.Add(new CatalogError(key.Blueprint, key.Identifier, "/identifier", "duplicate", "the identifier appears more than once in the batch"));
+                    continue;
+                }
+
+                var existing = await Store.GetEntityAsync(key.Blueprint, key.Identifier, cancellationToken).ConfigureAwait(false);
+                previous[key] = existing;
+                if (mode == WriteMode.Create && existing is not null)
+                {
+                    errors.Add(new CatalogError(key.Blueprint, key.Identifier, "/identifier", "exists", "an entity with this identifier already exists"));
+                    continue;
+                }
+
+                if (mode == WriteMode.Merge && existing is null)
+                {
+                    errors.Add(new CatalogError(key.Blueprint, key.Identifier, "/identifier", "not-found", "there is no entity to merge into"));
+                    continue;
+                }
+
+                var merged = mode == WriteMode.Merge ? Merge(existing!, input) : input;
+                batch[key] = merged with
+                {
+                    Properties = WithoutComputed(merged, blueprints),
+                    CreatedAt = existing?.CreatedAt ?? merged.CreatedAt ?? now,
+                    UpdatedAt = now,
+                    DataSource = merged.DataSource ?? existing?.DataSource,
+                };
+            }
+
+            var placeholders = new Dictionary<EntityKey, Entity>();
+            foreach (var entity in batch.Values)
+            {
+                await ValidateEntityAsync(entity, blueprints, batch, placeholders, options, errors, now, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (errors.Count > 0)
+            {
+                throw new CatalogValidationException(errors);
+            }
+
+            var upserts = placeholders.Values.Concat(batch.Values).ToList();
+            await Store.ApplyAsync(new EntityChangeSet { Upserts = upserts }, cancellationToken).ConfigureAwait(false);
+            foreach (var entity in upserts)
+            {
+                var key = new EntityKey(entity.Blueprint, entity.Identifier);
+                var created = !previous.TryGetValue(key, out var before) || before is null;
+                Publish(new EntityChange(created ? EntityChangeKind.Created : EntityChangeKind.Updated, key, entity));
+            }
+
+            return [.. batch.Values];
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    private async Task ValidateEntityAsync(
+        Entity entity,
+        Dictionary<string, Blueprint> blueprints,
+        Dictionary<EntityKey, Entity> batch,
+        Dictionary<EntityKey, Entity> placeholders,
+        EntityWriteOptions options,
+        List<CatalogError> errors,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var id = entity.Identifier ?? string.Empty;
+        var bp = entity.Blueprint ?? string.Empty;
+        if (!blueprints.TryGetValue(bp, out var blueprint))
+        {
+            errors.Add(new CatalogError(bp, id, "/blueprint", "blueprint", $"there is no blueprint '{bp}'"));
+            return;
+        }
+
+        if (Identifiers.CheckEntity(entity.Identifier) is { } identifierError)
+        {
+            errors.Add(new CatalogError(bp, id, "/identifier", "identifier", identifierError));
+        }
+
+        var compiled = Compile(blueprint);
+        var properties = JsonSerializer.SerializeToElement(entity.Properties, EntityJsonContext.Default.IReadOnlyDictionaryStringJsonElement);
+        foreach (var error in compiled.Schema.Validate(properties).Errors)
+        {
+            var message = error.Keyword == "additionalProperties"
+                ? error.Message.Replace("(additionalProperties)", "(not a property of the blueprint)", StringComparison.Ordinal)
+                : error.Message;
+            errors.Add(new CatalogError(bp, id, "/properties" + error.InstanceLocation, error.Keyword, message));
+        }
+
+        foreach (var (name, relation) in entity.Relations)
+        {
+            var pointer = $"/relations/{name}";
+            if (!blueprint.Relations.TryGetValue(name, out var definition))
+            {
+                errors.Add(new CatalogError(bp, id, pointer, "relation", $"blueprint '{bp}' has no relation '{name}'"));
+                continue;
+            }
+
+            if (relation.IsMany && !definition.Many)
+            {
+                errors.Add(new CatalogError(bp, id, pointer, "many", $"relation '{name}' holds one entity, but an array was given"));
+            }
+            else if (!relation.IsMany && definition.Many && relation.Targets.Count > 0)
+            {
+                errors.Add(new CatalogError(bp, id, pointer, "many", $"relation '{name}' holds several entities: give an array of identifiers"));
+            }
+
+            foreach (var target in relation.Targets)
+            {
+                var targetKey = new EntityKey(definition.Target, target);
+                if (batch.ContainsKey(targetKey) || placeholders.ContainsKey(targetKey)
+                    || await Store.GetEntityAsync(targetKey.Blueprint, target, cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    continue;
+                }
+
+                if (options.CreateMissingRelatedEntities && Identifiers.CheckEntity(target) is null)
+                {
+                    placeholders[targetKey] = new Entity { Identifier = target, Blueprint = definition.Target, CreatedAt = now, UpdatedAt = now };
+                    continue;
+                }
+
+                errors.Add(new CatalogError(bp, id, pointer, "relation-target", $"there is no entity '{target}' of blueprint '{definition.Target}'"));
+            }
+        }
+
+        foreach (var (name, definition) in blueprint.Relations.Where(r => r.Value.Required))
+        {
+            if (!entity.Relations.TryGetValue(name, out var relation) || relation.Targets.Count == 0)
+            {
+                errors.Add(new CatalogError(bp, id, $"/relations/{name}", "required", $"the required relation '{name}' (to '{definition.Target}') is missing"));
+            }
+        }
+    }
+
+    private static void ValidateBlueprint(Blueprint blueprint, Dictionary<string, Blueprint> all, List<CatalogError> errors)
+    {
+        var id = blueprint.Identifier ?? string.Empty;
+        if (Identifiers.CheckBlueprint(blueprint.Identifier) is { } identifierError)
+        {
+            errors.Add(new CatalogError(id, null, "/identifier", "identifier", identifierError));
+        }
+
+        _ = CompiledBlueprint.Compile(blueprint, errors);
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Claim(string name, string where)
+        {
+            if (!names.TryAdd(name, where))
+            {
+                errors.Add(new CatalogError(id, null, $"/{where}/{name}", "duplicate", $"'{name}' is defined both in '{names[name]}' and in '{where}'"));
+            }
+        }
+
+        foreach (var name in blueprint.Schema.Properties.Keys)
+        {
+            Claim(name, "schema/properties");
+        }
+
+        foreach (var (name, relation) in blueprint.Relations)
+        {
+            Claim(name, "relations");
+            if (!all.ContainsKey(relation.Target))
+            {
+                errors.Add(new CatalogError(id, null, $"/relations/{name}/target", "relation-target", $"there is no blueprint '{relation.Target}'"));
+            }
+        }
+
+        foreach (var (name, mirror) in blueprint.MirrorProperties)
+        {
+            Claim(name, "mirrorProperties");
+            if (CheckMirrorPath(blueprint, mirror.Path, all) is { } problem)
+            {
+                errors.Add(new CatalogError(id, null, $"/mirrorProperties/{name}/path", "mirror-path", problem));
+            }
+        }
+
+        foreach (var name in blueprint.CalculationProperties.Keys)
+        {
+            Claim(name, "calculationProperties");
+        }
+
+        foreach (var (name, aggregation) in blueprint.AggregationProperties)
+        {
+            Claim(name, "aggregationProperties");
+            if (!all.TryGetValue(aggregation.Target, out var target))
+            {
+                errors.Add(new CatalogError(id, null, $"/aggregationProperties/{name}/target", "relation-target", $"there is no blueprint '{aggregation.Target}'"));
+            }
+            else if (!target.Relations.Values.Any(r => r.Target == id))
+            {
+                errors.Add(new CatalogError(id, null, $"/aggregationProperties/{name}/target", "relation-target", $"blueprint '{aggregation.Target}' has no relation to '{id}'"));
+            }
+
+            if (aggregation.CalculationSpec.Func is not ("count" or "sum" or "average" or "min" or "max"))
+            {
+                errors.Add(new CatalogError(id, null, $"/aggregationProperties/{name}/calculationSpec/func", "aggregation", $"'{aggregation.CalculationSpec.Func}' is not one of count, sum, average, min, max"));
+            }
+            else if (aggregation.CalculationSpec.Func != "count" && string.IsNullOrEmpty(aggregation.CalculationSpec.Property))
+            {
+                errors.Add(new CatalogError(id, null, $"/aggregationProperties/{name}/calculationSpec/property", "aggregation", $"'{aggregation.CalculationSpec.Func}' needs the property to aggregate"));
+            }
+        }
+    }
+
+    private static string? CheckMirrorPath(Blueprint blueprint, string path, Dictionary<string, Blueprint> all)
+    {
+        var segments = path.Split('.');
+        if (segments.Length < 2)
+        {
+            return $"the path '{path}' must start with a relation and end with a property, such as 'service.tier'";
+        }
+
+        var current = blueprint;
+        for (var i = 0; i < segments.Length - 1; i++)
+        {
+            if (!current.Relations.TryGetValue(segments[i], out var relation))
+            {
+                return $"blueprint '{current.Identifier}' has no relation '{segments[i]}' (path '{path}')";
+            }
+
+            if (!all.TryGetValue(relation.Target, out current!))
+            {
+                return $"there is no blueprint '{relation.Target}' (path '{path}')";
+            }
+        }
+
+        var last = segments[^1];
+        return last.StartsWith('$') || current.Schema.Properties.ContainsKey(last) || current.MirrorProperties.ContainsKey(last) || current.CalculationProperties.ContainsKey(last)
+            ? null
+            : $"blueprint '{current.Identifier}' has no property '{last}' (path '{path}')";
+    }
+
+    private static bool DependsOn(Blueprint blueprint, string identifier)
+        => blueprint.Relations.Values.Any(r => r.Target == identifier) || blueprint.AggregationProperties.Values.Any(a => a.Target == identifier);
+
+    private CompiledBlueprint Compile(Blueprint blueprint) => _compiled.GetOrAdd(blueprint, static b => CompiledBlueprint.Compile(b, []));
+
+    private async Task<Dictionary<string, Blueprint>> AllBlueprintsAsync(CancellationToken cancellationToken)
+    {
+        var all = new Dictionary<string, Blueprint>(StringComparer.Ordinal);
+        await foreach (var blueprint in Store.GetBlueprintsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            all[blueprint.Identifier] = blueprint;
+        }
+
+        return all;
+    }
+
+    private static Entity Merge(Entity existing, Entity patch)
+    {
+        var properties = new Dictionary<string, JsonElement>(existing.Properties, StringComparer.Ordinal);
+        foreach (var (name, value) in patch.Properties)
+        {
+            properties[name] = value;
+        }
+
+        var relations = new Dictionary<string, EntityRelation>(existing.Relations, StringComparer.Ordinal);
+        foreach (var (name, value) in patch.Relations)
+        {
+            relations[name] = value;
+        }
+
+        return existing with
+        {
+            Title = patch.Title ?? existing.Title,
+            Icon = patch.Icon ?? existing.Icon,
+            Team = patch.Team.Count > 0 ? patch.Team : existing.Team,
+            Properties = properties,
+            Relations = relations,
+            DataSource = patch.DataSource ?? existing.DataSource,
+        };
+    }
+
+    /// <summary>Computed properties are never stored: they are dropped from what is written and computed on read.</summary>
+    private static Dictionary<string, JsonElement> WithoutComputed(Entity entity, Dictionary<string, Blueprint> blueprints)
+    {
+        if (!blueprints.TryGetValue(entity.Blueprint ?? string.Empty, out var blueprint))
+        {
+            return new Dictionary<string, JsonElement>(entity.Properties, StringComparer.Ordinal);
+        }
+
+        return entity.Properties
+            .Where(p => !blueprint.MirrorProperties.ContainsKey(p.Key) && !blueprint.CalculationProperties.ContainsKey(p.Key) && !blueprint.AggregationProperties.ContainsKey(p.Key))
+            .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+    }
+
+    private static List<string> RequiredRelationsTo(Entity dependent, EntityKey target, Dictionary<string, Blueprint> blueprints)
+    {
+        if (!blueprints.TryGetValue(dependent.Blueprint, out var blueprint))
+        {
+            return [];
+        }
+
+        return [.. dependent.Relations
+            .Where(r => blueprint.Relations.TryGetValue(r.Key, out var d) && d.Target == target.Blueprint && r.Value.Targets.Contains(target.Identifier) && d.Required)
+            .Select(r => r.Key)];
+    }
+
+    private static Entity ClearRelationsTo(Entity entity, HashSet<EntityKey> deleted, Dictionary<string, Blueprint> blueprints)
+    {
+        var blueprint = blueprints[entity.Blueprint];
+        var relations = entity.Relations.ToDictionary(
+            r => r.Key,
+            r =>
+            {
+                if (!blueprint.Relations.TryGetValue(r.Key, out var definition))
+                {
+                    return r.Value;
+                }
+
+                var kept = r.Value.Targets.Where(t => !deleted.Contains(new EntityKey(definition.Target, t))).ToList();
+                return kept.Count == r.Value.Targets.Count ? r.Value : r.Value with { Targets = kept };
+            },
+            StringComparer.Ordinal);
+        return entity with { Relations = relations };
+    }
+
+    /// <summary>Ends every <see cref="WatchAsync"/> stream and releases the catalog's resources. The store is not disposed.</summary>
+    public void Dispose()
+    {
+        lock (_watchersGate)
+        {
+            foreach (var watcher in _watchers)
+            {
+                watcher.Writer.TryComplete();
+            }
+        }
+
+        _writes.Dispose();
+    }
+
+    private void Publish(EntityChange change)
+    {
+        lock (_watchersGate)
+        {
+            foreach (var watcher in _watchers)
+            {
+                watcher.Writer.TryWrite(change);
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Port.Sdk;
+
+/// <summary>Options of the catalog that <see cref="PortServiceCollectionExtensions.AddPort"/> registers.</summary>
+public sealed class PortOptions
+{
+    /// <summary>Gets the blueprints registered when the catalog is first resolved (in an order that satisfies their relations).</summary>
+    public IList<Blueprint> Blueprints { get; } = [];
+}
+
+/// <summary>The builder <see cref="PortServiceCollectionExtensions.AddPort"/> returns; packages add their <c>Use*</c> and <c>Add*</c> extensions to it.</summary>
+public interface IPortBuilder
+{
+    /// <summary>Gets the service collection the builder registers into.</summary>
+    IServiceCollection Services { get; }
+}
+
+internal sealed class DefaultPortBuilder(IServiceCollection services) : IPortBuilder
+{
+    public IServiceCollection Services { get; } = services;
+}
+
+/// <summary>Registers Port.Sdk in an <see cref="IServiceCollection"/>.</summary>
+public static class PortServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the catalog (<see cref="PortCatalog"/>) over the in-memory store unless another store is registered,
+    /// with the given options.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Configures the options, such as the blueprints to register.</param>
+    /// <returns>A builder for further configuration.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
+    public static IPortBuilder AddPort(this IServiceCollection services, Action<PortOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<PortOptions>();
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        services.TryAddSingleton<IEntityStore, InMemoryEntityStore>();
+        services.TryAddSingleton(sp =>
+        {
+            var catalog = new PortCatalog(sp.GetRequiredService<IEntityStore>(), sp.GetService<TimeProvider>());
+            var blueprints = sp.GetRequiredService<IOptions<PortOptions>>().Value.Blueprints;
+            if (blueprints.Count > 0)
+            {
+                // Factories are synchronous; the shipped stores complete these calls without waiting on I/O threads.
+                catalog.RegisterBlueprintsAsync(blueprints).GetAwaiter().GetResult();
+            }
+
+            return catalog;
+        });
+        return new DefaultPortBuilder(services);
+    }
+}
+
+/// <summary>The <c>Use*</c> and <c>Add*</c> extensions of <see cref="IPortBuilder"/> for the catalog.</summary>
+public static class PortBuilderExtensions
+{
+    /// <summary>Keeps the catalog in memory (the default).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder provided in <paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static IPortBuilder UseInMemoryStore(this IPortBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IEntityStore, InMemoryEntityStore>());
+        return builder;
+    }
+
+    /// <summary>Keeps the catalog in a store of your own.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="factory">Creates the store.</param>
+    /// <returns>The builder provided in <paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public static IPortBuilder UseStore(this IPortBuilder builder, Func<IServiceProvider, IEntityStore> factory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(factory);
+        builder.Services.Replace(ServiceDescriptor.Singleton(factory));
+        return builder;
+    }
+
+    /// <summary>Adds blueprints, registered when the catalog is first resolved.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="blueprints">The blueprints.</param>
+    /// <returns>The builder provided in <paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public static IPortBuilder AddBlueprints(this IPortBuilder builder, params Blueprint[] blueprints)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(blueprints);
+        builder.Services.Configure<PortOptions>(options =>
+        {
+            foreach (var blueprint in blueprints)
+            {
+                options.Blueprints.Add(blueprint);
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>Adds the blueprints of every <c>*.json</c> file in a directory (each file one blueprint, or an array of them, in Port's JSON).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="directory">The directory.</param>
+    /// <returns>The builder provided in <paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    /// <exception cref="JsonException">A file is not valid blueprint JSON; the message names the file, line and position.</exception>
+    public static IPortBuilder AddBlueprintsFromDirectory(this IPortBuilder builder, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        var blueprints = new List<Blueprint>();
+        foreach (var file in Directory.GetFiles(directory, "*.json").Order(StringComparer.Ordinal))
+        {
+            var text = File.ReadAllText(file);
+            try
+            {
+                if (text.TrimStart().StartsWith('['))
+                {
+                    blueprints.AddRange(JsonSerializer.Deserialize(text, PortJson.Options.GetTypeInfo(typeof(List<Blueprint>))) as List<Blueprint> ?? []);
+                }
+                else
+                {
+                    blueprints.Add(PortJson.ReadBlueprint(text));
+                }
+            }
+            catch (JsonException ex)
+            {
+                throw new JsonException($"'{file}' is not valid blueprint JSON: {ex.Message}", ex.Path, ex.LineNumber, ex.BytePositionInLine, ex);
+            }
+        }
+
+        return builder.AddBlueprints([.. blueprints]);
+    }
+}
