@@ -1,0 +1,303 @@
+// "await using" of ADO.NET objects cannot take ConfigureAwait without losing their type; every other await here has it.
+#pragma warning disable CA2007
+
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Port.Sdk.Search;
+
+namespace Port.Sdk.Sqlite;
+
+/// <summary>
+/// A catalog store in one SQLite file: write-ahead logging, one transaction per change set (all or nothing, also when
+/// the process dies mid-write), versioned schema migrations, and search rules translated to SQL where SQLite can
+/// evaluate them (the rest is evaluated in memory on the rows SQL narrowed down, so results are always exact).
+/// Safe for concurrent use, also by several processes on one file (writers wait up to <c>BusyTimeout</c>).
+/// </summary>
+public sealed class SqliteEntityStore : IEntityStore
+{
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE blueprints (identifier TEXT PRIMARY KEY, json TEXT NOT NULL);
+        CREATE TABLE entities (blueprint TEXT NOT NULL, identifier TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (blueprint, identifier)) WITHOUT ROWID;
+        CREATE TABLE relations (
+            source_blueprint TEXT NOT NULL, source_identifier TEXT NOT NULL, relation TEXT NOT NULL,
+            target_blueprint TEXT NOT NULL, target_identifier TEXT NOT NULL);
+        CREATE INDEX relations_by_target ON relations (target_blueprint, target_identifier);
+        CREATE INDEX relations_by_source ON relations (source_blueprint, source_identifier);
+        """,
+    ];
+
+    private readonly string _connectionString;
+    private readonly Lazy<Task> _migrated;
+
+    /// <summary>Initializes a new instance of the <see cref="SqliteEntityStore"/> class on a database file, created if missing.</summary>
+    /// <param name="path">The database file.</param>
+    /// <param name="busyTimeout">How long a writer waits for another writer of the same file; <see langword="null"/> for 30 seconds.</param>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    public SqliteEntityStore(string path, TimeSpan? busyTimeout = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        Path = System.IO.Path.GetFullPath(path);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = (int)(busyTimeout ?? TimeSpan.FromSeconds(30)).TotalSeconds,
+        }.ToString();
+        _migrated = new Lazy<Task>(MigrateAsync);
+    }
+
+    /// <summary>Gets the full path of the database file.</summary>
+    public string Path { get; }
+
+    /// <summary>Gets the schema version this build migrates a database to.</summary>
+    public static int SchemaVersion => Migrations.Length;
+
+    /// <inheritdoc/>
+    public async Task<Blueprint?> GetBlueprintAsync(string identifier, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(identifier);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, "SELECT json FROM blueprints WHERE identifier = $id", ("$id", identifier));
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json ? PortJson.ReadBlueprint(json) : null;
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<Blueprint> GetBlueprintsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, "SELECT json FROM blueprints");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return PortJson.ReadBlueprint(reader.GetString(0));
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task SaveBlueprintAsync(Blueprint blueprint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(blueprint);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, "INSERT OR REPLACE INTO blueprints (identifier, json) VALUES ($id, $json)", ("$id", blueprint.Identifier), ("$json", PortJson.Write(blueprint)));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> DeleteBlueprintAsync(string identifier, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(identifier);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, "DELETE FROM blueprints WHERE identifier = $id", ("$id", identifier));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+    }
+
+    /// <inheritdoc/>
+    public async Task<Entity?> GetEntityAsync(string blueprint, string identifier, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(blueprint);
+        ArgumentNullException.ThrowIfNull(identifier);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, "SELECT json FROM entities WHERE blueprint = $bp AND identifier = $id", ("$bp", blueprint), ("$id", identifier));
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json ? PortJson.ReadEntity(json) : null;
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<Entity> QueryAsync(EntityQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var sql = new StringBuilder("SELECT e.json FROM entities e WHERE 1 = 1");
+        var parameters = new List<(string, object)>();
+        if (query.Blueprint is not null)
+        {
+            sql.Append(" AND e.blueprint = $bp");
+            parameters.Add(("$bp", query.Blueprint));
+        }
+
+        SearchEvaluator? evaluator = null;
+        if (query.Filter is not null)
+        {
+            if (SqlTranslator.Translate(query.Filter, parameters) is { } where)
+            {
+                sql.Append(" AND ").Append(where);
+            }
+
+            evaluator = await EvaluatorAsync(connection, query.Filter, cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var command = Command(connection, sql.ToString(), [.. parameters]);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var entity = PortJson.ReadEntity(reader.GetString(0));
+            if (evaluator is null || evaluator.Matches(entity, query.Filter!))
+            {
+                yield return entity;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<long> CountAsync(string blueprint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(blueprint);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, "SELECT COUNT(*) FROM entities WHERE blueprint = $bp", ("$bp", blueprint));
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <inheritdoc/>
+    public async Task ApplyAsync(EntityChangeSet changes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var blueprints = new Dictionary<string, Blueprint>(StringComparer.Ordinal);
+        await using (var read = Command(connection, "SELECT json FROM blueprints"))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var blueprint = PortJson.ReadBlueprint(reader.GetString(0));
+                blueprints[blueprint.Identifier] = blueprint;
+            }
+        }
+
+        // BEGIN IMMEDIATE takes the write lock at once: a second writer waits (busy timeout) instead of failing mid-batch.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken).ConfigureAwait(false);
+        await using var deleteEntity = Command(connection, "DELETE FROM entities WHERE blueprint = $bp AND identifier = $id", ("$bp", string.Empty), ("$id", string.Empty));
+        await using var deleteRelations = Command(connection, "DELETE FROM relations WHERE source_blueprint = $bp AND source_identifier = $id", ("$bp", string.Empty), ("$id", string.Empty));
+        await using var upsert = Command(connection, "INSERT OR REPLACE INTO entities (blueprint, identifier, json) VALUES ($bp, $id, $json)", ("$bp", string.Empty), ("$id", string.Empty), ("$json", string.Empty));
+        await using var relate = Command(connection, "INSERT INTO relations VALUES ($sbp, $sid, $rel, $tbp, $tid)", ("$sbp", string.Empty), ("$sid", string.Empty), ("$rel", string.Empty), ("$tbp", string.Empty), ("$tid", string.Empty));
+        foreach (var command in new[] { deleteEntity, deleteRelations, upsert, relate })
+        {
+            command.Transaction = transaction;
+            command.Prepare();
+        }
+
+        foreach (var key in changes.Deletes)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await Run(deleteEntity, cancellationToken, key.Blueprint, key.Identifier).ConfigureAwait(false);
+            await Run(deleteRelations, cancellationToken, key.Blueprint, key.Identifier).ConfigureAwait(false);
+        }
+
+        foreach (var entity in changes.Upserts)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await Run(upsert, cancellationToken, entity.Blueprint, entity.Identifier, PortJson.Write(entity)).ConfigureAwait(false);
+            await Run(deleteRelations, cancellationToken, entity.Blueprint, entity.Identifier).ConfigureAwait(false);
+            if (!blueprints.TryGetValue(entity.Blueprint, out var blueprint))
+            {
+                continue;
+            }
+
+            foreach (var (name, relation) in entity.Relations)
+            {
+                if (blueprint.Relations.TryGetValue(name, out var definition))
+                {
+                    foreach (var target in relation.Targets)
+                    {
+                        await Run(relate, cancellationToken, entity.Blueprint, entity.Identifier, name, definition.Target, target).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task Run(SqliteCommand command, CancellationToken cancellationToken, params string[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i];
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The in-memory evaluator for exact results, with <c>relatedTo</c> rules resolved through the relations table.</summary>
+    private static async Task<SearchEvaluator> EvaluatorAsync(SqliteConnection connection, SearchRule filter, CancellationToken cancellationToken)
+    {
+        var resolved = new Dictionary<RelatedToRule, ISet<EntityKey>>();
+        foreach (var rule in Related(filter).Distinct())
+        {
+            var sql = rule.Direction == RelationDirection.Downstream
+                ? "SELECT source_blueprint, source_identifier FROM relations WHERE target_blueprint = $bp AND target_identifier = $id"
+                : "SELECT target_blueprint, target_identifier FROM relations WHERE source_blueprint = $bp AND source_identifier = $id";
+            var keys = new HashSet<EntityKey>();
+            await using var command = Command(connection, sql, ("$bp", rule.Blueprint), ("$id", rule.Value));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                keys.Add(new EntityKey(reader.GetString(0), reader.GetString(1)));
+            }
+
+            resolved[rule] = keys;
+        }
+
+        return new SearchEvaluator(rule => resolved.TryGetValue(rule, out var keys) ? keys : new HashSet<EntityKey>());
+
+        static IEnumerable<RelatedToRule> Related(SearchRule rule) => rule switch
+        {
+            SearchQuery group => group.Rules.SelectMany(Related),
+            RelatedToRule related => [related],
+            _ => [],
+        };
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        await _migrated.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await OpenRawAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var pragmas = Command(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+        await pragmas.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    /// <summary>Brings the file's schema to <see cref="SchemaVersion"/>, one migration per transaction, recorded in <c>user_version</c>.</summary>
+    private async Task MigrateAsync()
+    {
+        await using var connection = await OpenRawAsync(CancellationToken.None).ConfigureAwait(false);
+        await using var version = Command(connection, "PRAGMA user_version");
+        var current = Convert.ToInt32(await version.ExecuteScalarAsync().ConfigureAwait(false), CultureInfo.InvariantCulture);
+        if (current > Migrations.Length)
+        {
+            throw new PortException($"The catalog file '{Path}' has schema version {current}, newer than this build's {Migrations.Length}; use a newer Port.Sdk.Sqlite.");
+        }
+
+        for (var v = current; v < Migrations.Length; v++)
+        {
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync().ConfigureAwait(false);
+            await using var migrate = Command(connection, Migrations[v] + $"; PRAGMA user_version = {v + 1};");
+            migrate.Transaction = transaction;
+            await migrate.ExecuteNonQueryAsync().ConfigureAwait(false);
+            await transaction.CommitAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return command;
+    }
+}
