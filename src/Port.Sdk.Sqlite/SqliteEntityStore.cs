@@ -263,7 +263,8 @@ public sealed class SqliteEntityStore : IEntityStore
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var pragmas = Command(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+        // journal_mode is recorded in the file (set once by the migration); synchronous is per connection.
+        await using var pragmas = Command(connection, "PRAGMA synchronous = NORMAL;");
         await pragmas.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return connection;
     }
@@ -272,6 +273,11 @@ public sealed class SqliteEntityStore : IEntityStore
     private async Task MigrateAsync()
     {
         await using var connection = await OpenRawAsync(CancellationToken.None).ConfigureAwait(false);
+        await using (var wal = Command(connection, "PRAGMA journal_mode = WAL"))
+        {
+            await wal.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+
         await using var version = Command(connection, "PRAGMA user_version");
         var current = Convert.ToInt32(await version.ExecuteScalarAsync().ConfigureAwait(false), CultureInfo.InvariantCulture);
         if (current > Migrations.Length)

@@ -506,6 +506,12 @@ public sealed partial class PortCatalog : IDisposable
             var now = _time.GetUtcNow();
             var batch = new Dictionary<EntityKey, Entity>();
             var previous = new Dictionary<EntityKey, Entity?>();
+
+            // One query per blueprint finds the existing entities and relation targets the whole batch needs.
+            var existingEntities = await FindAsync(
+                entities.Where(e => e is not null).Select(e => new EntityKey(e.Blueprint ?? string.Empty, e.Identifier ?? string.Empty))
+                    .Concat(entities.Where(e => e is not null).SelectMany(e => RelationTargets(e, blueprints))),
+                cancellationToken).ConfigureAwait(false);
             foreach (var input in entities)
             {
                 ArgumentNullException.ThrowIfNull(input, nameof(entities));
@@ -516,7 +522,7 @@ public sealed partial class PortCatalog : IDisposable
                     continue;
                 }
 
-                var existing = await Store.GetEntityAsync(key.Blueprint, key.Identifier, cancellationToken).ConfigureAwait(false);
+                var existing = existingEntities.GetValueOrDefault(key);
                 previous[key] = existing;
                 if (mode == WriteMode.Create && existing is not null)
                 {
@@ -540,10 +546,20 @@ public sealed partial class PortCatalog : IDisposable
                 };
             }
 
+            // Merged entities keep relations the input did not name: their targets are looked up too.
+            var unseen = batch.Values.SelectMany(e => RelationTargets(e, blueprints)).Where(k => !existingEntities.ContainsKey(k) && !batch.ContainsKey(k)).ToList();
+            if (unseen.Count > 0)
+            {
+                foreach (var (key, entity) in await FindAsync(unseen, cancellationToken).ConfigureAwait(false))
+                {
+                    existingEntities[key] = entity;
+                }
+            }
+
             var placeholders = new Dictionary<EntityKey, Entity>();
             foreach (var entity in batch.Values)
             {
-                await ValidateEntityAsync(entity, blueprints, batch, placeholders, options, errors, now, cancellationToken).ConfigureAwait(false);
+                ValidateEntity(entity, blueprints, batch, existingEntities, placeholders, options, errors, now);
             }
 
             if (errors.Count > 0)
@@ -568,15 +584,15 @@ public sealed partial class PortCatalog : IDisposable
         }
     }
 
-    private async Task ValidateEntityAsync(
+    private void ValidateEntity(
         Entity entity,
         Dictionary<string, Blueprint> blueprints,
         Dictionary<EntityKey, Entity> batch,
+        Dictionary<EntityKey, Entity> existing,
         Dictionary<EntityKey, Entity> placeholders,
         EntityWriteOptions options,
         List<CatalogError> errors,
-        DateTimeOffset now,
-        CancellationToken cancellationToken)
+        DateTimeOffset now)
     {
         var id = entity.Identifier ?? string.Empty;
         var bp = entity.Blueprint ?? string.Empty;
@@ -622,8 +638,7 @@ public sealed partial class PortCatalog : IDisposable
             foreach (var target in relation.Targets)
             {
                 var targetKey = new EntityKey(definition.Target, target);
-                if (batch.ContainsKey(targetKey) || placeholders.ContainsKey(targetKey)
-                    || await Store.GetEntityAsync(targetKey.Blueprint, target, cancellationToken).ConfigureAwait(false) is not null)
+                if (batch.ContainsKey(targetKey) || placeholders.ContainsKey(targetKey) || existing.ContainsKey(targetKey))
                 {
                     continue;
                 }
@@ -742,6 +757,49 @@ public sealed partial class PortCatalog : IDisposable
         return last.StartsWith('$') || current.Schema.Properties.ContainsKey(last) || current.MirrorProperties.ContainsKey(last) || current.CalculationProperties.ContainsKey(last)
             ? null
             : $"blueprint '{current.Identifier}' has no property '{last}' (path '{path}')";
+    }
+
+    private static IEnumerable<EntityKey> RelationTargets(Entity entity, Dictionary<string, Blueprint> blueprints)
+    {
+        if (!blueprints.TryGetValue(entity.Blueprint ?? string.Empty, out var blueprint))
+        {
+            yield break;
+        }
+
+        foreach (var (name, relation) in entity.Relations)
+        {
+            if (blueprint.Relations.TryGetValue(name, out var definition))
+            {
+                foreach (var target in relation.Targets)
+                {
+                    yield return new EntityKey(definition.Target, target);
+                }
+            }
+        }
+    }
+
+    /// <summary>Finds stored entities by key, with one <c>$identifier in [...]</c> query per blueprint and chunk.</summary>
+    private async Task<Dictionary<EntityKey, Entity>> FindAsync(IEnumerable<EntityKey> keys, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<EntityKey, Entity>();
+        foreach (var group in keys.Distinct().GroupBy(k => k.Blueprint))
+        {
+            foreach (var chunk in group.Select(k => k.Identifier).Chunk(500))
+            {
+                var identifiers = JsonSerializer.SerializeToElement(chunk, Search.SearchJsonContext.Default.StringArray);
+                var query = new EntityQuery
+                {
+                    Blueprint = group.Key,
+                    Filter = new SearchQuery { Rules = [new PropertyRule { Property = "$identifier", Operator = "in", Value = identifiers }] },
+                };
+                await foreach (var entity in Store.QueryAsync(query, cancellationToken).ConfigureAwait(false))
+                {
+                    found[new EntityKey(entity.Blueprint, entity.Identifier)] = entity;
+                }
+            }
+        }
+
+        return found;
     }
 
     private static bool DependsOn(Blueprint blueprint, string identifier)

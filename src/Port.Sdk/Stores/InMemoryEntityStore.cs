@@ -65,9 +65,16 @@ public sealed class InMemoryEntityStore : IEntityStore
         ArgumentNullException.ThrowIfNull(query);
         List<Entity> matches = Read(() =>
         {
+            Dictionary<string, Entity>? byId = null;
             IEnumerable<Entity> candidates = query.Blueprint is null
-                ? _entities.Values.SelectMany(byId => byId.Values)
-                : _entities.TryGetValue(query.Blueprint, out var byId) ? byId.Values : [];
+                ? _entities.Values.SelectMany(e => e.Values)
+                : _entities.TryGetValue(query.Blueprint, out byId) ? byId.Values : [];
+
+            // A lookup by identifiers (what the catalog's batch writes ask) uses the index instead of a scan.
+            if (byId is not null && query.Filter is { Combinator: SearchCombinator.And, Rules: [PropertyRule { Property: "$identifier", Operator: "in", Value: { ValueKind: System.Text.Json.JsonValueKind.Array } ids }] })
+            {
+                return [.. ids.EnumerateArray().Select(id => id.GetString()).Where(id => id is not null && byId.ContainsKey(id)).Select(id => byId[id!])];
+            }
             if (query.Filter is null)
             {
                 return candidates.ToList();
