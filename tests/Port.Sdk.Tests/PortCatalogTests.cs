@@ -97,4 +97,16 @@ public sealed class PortCatalogTests
         Assert.Contains("\"none\":null", json, StringComparison.Ordinal);
         Assert.Equal(entity.Relations["reviewers"], PortJson.ReadEntity(json).Relations["reviewers"]);
     }
+
+    [Theory]
+    [InlineData("{ \"identifier\": \"a\",\n  \"blueprint\": \"team\",\n  \"relations\": { \"x\": 5 } }", "$.relations.x", 2)]
+    [InlineData("{ \"identifier\": \"a\", \"blueprint\": \"team\", \"team\": {} }", "$.team", 0)]
+    [InlineData("{ \"identifier\": \"a\", \"blueprint\": ", "$.blueprint", 0)]
+    public void PortJson_MalformedEntity_SaysWhere(string json, string path, int line)
+    {
+        var ex = Assert.ThrowsAny<JsonException>(() => PortJson.ReadEntity(json));
+
+        Assert.Equal(path, ex.Path);
+        Assert.Equal(line, ex.LineNumber);
+    }
 }

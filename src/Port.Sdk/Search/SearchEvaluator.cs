@@ -9,15 +9,33 @@ namespace Port.Sdk.Search;
 /// </summary>
 internal sealed class SearchEvaluator(Func<RelatedToRule, ISet<EntityKey>> resolveRelated)
 {
+    private readonly Dictionary<PropertyRule, HashSet<string>?> _stringSets = new(ReferenceEqualityComparer.Instance);
+
     public bool Matches(Entity entity, SearchRule rule) => rule switch
     {
         SearchQuery group => group.Combinator == SearchCombinator.And
             ? group.Rules.All(r => Matches(entity, r))
             : group.Rules.Any(r => Matches(entity, r)),
         RelatedToRule related => resolveRelated(related).Contains(new EntityKey(entity.Blueprint, entity.Identifier)),
+        PropertyRule { Operator: "in" or "notIn", Property: "$identifier" or "$blueprint" } property when StringSet(property) is { } set
+            => set.Contains(property.Property == "$identifier" ? entity.Identifier : entity.Blueprint) == (property.Operator == "in"),
         PropertyRule property => MatchesProperty(entity, property),
         _ => false,
     };
+
+    /// <summary>The operand of an <c>in</c> rule as a set of strings, built once per query (batch lookups ask for thousands).</summary>
+    private HashSet<string>? StringSet(PropertyRule rule)
+    {
+        if (!_stringSets.TryGetValue(rule, out var set))
+        {
+            set = rule.Value is { ValueKind: JsonValueKind.Array } values && values.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String)
+                ? values.EnumerateArray().Select(v => v.GetString()!).ToHashSet(StringComparer.Ordinal)
+                : null;
+            _stringSets[rule] = set;
+        }
+
+        return set;
+    }
 
     private static bool MatchesProperty(Entity entity, PropertyRule rule)
     {
