@@ -32,6 +32,7 @@ public sealed class SqliteEntityStore : IEntityStore
     ];
 
     private readonly string _connectionString;
+    private readonly TimeSpan _busyTimeout;
     private readonly Lazy<Task> _migrated;
 
     /// <summary>Initializes a new instance of the <see cref="SqliteEntityStore"/> class on a database file, created if missing.</summary>
@@ -42,13 +43,14 @@ public sealed class SqliteEntityStore : IEntityStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Path = System.IO.Path.GetFullPath(path);
+        _busyTimeout = busyTimeout ?? TimeSpan.FromSeconds(30);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
-            DefaultTimeout = (int)(busyTimeout ?? TimeSpan.FromSeconds(30)).TotalSeconds,
+            DefaultTimeout = Math.Max(1, (int)_busyTimeout.TotalSeconds),
         }.ToString();
         _migrated = new Lazy<Task>(MigrateAsync);
     }
@@ -154,9 +156,22 @@ public sealed class SqliteEntityStore : IEntityStore
     }
 
     /// <inheritdoc/>
+    /// <exception cref="PortException">Another writer held the file longer than the busy timeout; nothing was written.</exception>
     public async Task ApplyAsync(EntityChangeSet changes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
+        try
+        {
+            await ApplyCoreAsync(changes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)
+        {
+            throw new PortException($"The catalog file '{Path}' was locked by another writer for longer than the busy timeout ({_busyTimeout.TotalSeconds:0} s); nothing was written.", ex);
+        }
+    }
+
+    private async Task ApplyCoreAsync(EntityChangeSet changes, CancellationToken cancellationToken)
+    {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var blueprints = new Dictionary<string, Blueprint>(StringComparer.Ordinal);
         await using (var read = Command(connection, "SELECT json FROM blueprints"))

@@ -123,4 +123,30 @@ public sealed class SqliteEntityStoreTests : EntityStoreConformanceTests, IDispo
         Assert.NotNull(await catalog.GetBlueprintAsync("team"));
         Assert.True(File.Exists(path));
     }
+
+    [Fact]
+    public async Task WriterHeldOffPastBusyTimeout_ClearErrorAndNothingWritten()
+    {
+        var path = Path.Combine(_directory.FullName, "locked.db");
+        using var catalog = new PortCatalog(new SqliteEntityStore(path, busyTimeout: TimeSpan.FromSeconds(1)));
+        await catalog.RegisterBlueprintAsync(new Blueprint { Identifier = "item" });
+        await using var holder = new SqliteConnection($"Data Source={path};Pooling=False");
+        await holder.OpenAsync();
+        await using (var begin = holder.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE";
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        var ex = await Assert.ThrowsAsync<PortException>(() => catalog.UpsertEntityAsync(new Entity { Identifier = "a", Blueprint = "item" }));
+
+        Assert.Contains("was locked by another writer for longer than the busy timeout (1 s); nothing was written", ex.Message, StringComparison.Ordinal);
+        await using (var rollback = holder.CreateCommand())
+        {
+            rollback.CommandText = "ROLLBACK";
+            await rollback.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal(0, await catalog.Store.CountAsync("item"));
+    }
 }

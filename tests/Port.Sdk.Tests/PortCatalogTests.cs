@@ -109,4 +109,21 @@ public sealed class PortCatalogTests
         Assert.Equal(path, ex.Path);
         Assert.Equal(line, ex.LineNumber);
     }
+
+    [Fact]
+    public void AddPort_InvalidOptions_FailWithFieldAndValue()
+    {
+        var services = new ServiceCollection();
+        services.AddPort().AddBlueprints(new Blueprint { Identifier = "bad id" }, new Blueprint { Identifier = "team" }, new Blueprint { Identifier = "team" });
+        using var provider = services.BuildServiceProvider(validateScopes: true);
+
+        var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => provider.GetRequiredService<PortCatalog>());
+
+        Assert.Equal(
+            [
+                "PortOptions.Blueprints[0].Identifier: the identifier 'bad id' may contain only letters, digits and @ _ = -.",
+                "PortOptions.Blueprints: the blueprint 'team' is given 2 times.",
+            ],
+            ex.Failures);
+    }
 }

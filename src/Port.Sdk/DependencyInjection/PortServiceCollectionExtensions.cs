@@ -19,6 +19,36 @@ public interface IPortBuilder
     IServiceCollection Services { get; }
 }
 
+/// <summary>Checks what can be checked of <see cref="PortOptions"/> before the catalog is built: identifiers and duplicates.</summary>
+internal sealed class PortOptionsValidator : IValidateOptions<PortOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PortOptions options)
+    {
+        var failures = new List<string>();
+        for (var i = 0; i < options.Blueprints.Count; i++)
+        {
+            var blueprint = options.Blueprints[i];
+            if (blueprint is null)
+            {
+                failures.Add($"PortOptions.Blueprints[{i}] is null.");
+                continue;
+            }
+
+            if (Identifiers.CheckBlueprint(blueprint.Identifier) is { } problem)
+            {
+                failures.Add($"PortOptions.Blueprints[{i}].Identifier: {problem}.");
+            }
+        }
+
+        foreach (var duplicate in options.Blueprints.Where(b => b is not null).GroupBy(b => b.Identifier).Where(g => g.Count() > 1))
+        {
+            failures.Add($"PortOptions.Blueprints: the blueprint '{duplicate.Key}' is given {duplicate.Count()} times.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
 internal sealed class DefaultPortBuilder(IServiceCollection services) : IPortBuilder
 {
     public IServiceCollection Services { get; } = services;
@@ -39,6 +69,7 @@ public static class PortServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<PortOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PortOptions>, PortOptionsValidator>());
         if (configure is not null)
         {
             services.Configure(configure);
