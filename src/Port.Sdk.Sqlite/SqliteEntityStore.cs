@@ -147,6 +147,38 @@ public sealed class SqliteEntityStore : IEntityStore
     }
 
     /// <inheritdoc/>
+    public async Task<IReadOnlyDictionary<EntityKey, EntityStamp>> GetStampsAsync(IEnumerable<EntityKey> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var stamps = new Dictionary<EntityKey, EntityStamp>();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var group in keys.Distinct().GroupBy(k => k.Blueprint))
+        {
+            foreach (var chunk in group.Chunk(500))
+            {
+                var parameters = new List<(string, object)> { ("$bp", group.Key) };
+                var names = chunk.Select((k, i) =>
+                {
+                    parameters.Add(($"$i{i}", k.Identifier));
+                    return $"$i{i}";
+                });
+                var sql = "SELECT identifier, json_extract(json, '$.createdAt'), json_extract(json, '$.dataSource.integration'), json_extract(json, '$.dataSource.kind') "
+                    + $"FROM entities WHERE blueprint = $bp AND identifier IN ({string.Join(", ", names)})";
+                await using var command = Command(connection, sql, [.. parameters]);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    DateTimeOffset? created = reader.IsDBNull(1) ? null : DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture);
+                    EntityDataSource? source = reader.IsDBNull(2) ? null : new EntityDataSource(reader.GetString(2), reader.IsDBNull(3) ? string.Empty : reader.GetString(3));
+                    stamps[new EntityKey(group.Key, reader.GetString(0))] = new EntityStamp(created, source);
+                }
+            }
+        }
+
+        return stamps;
+    }
+
+    /// <inheritdoc/>
     public async Task<long> CountAsync(string blueprint, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(blueprint);
@@ -203,11 +235,27 @@ public sealed class SqliteEntityStore : IEntityStore
             await Run(deleteRelations, cancellationToken, key.Blueprint, key.Identifier).ConfigureAwait(false);
         }
 
+        // The old relation rows of every upserted entity go in a few set-based deletes rather than one per entity.
+        foreach (var group in changes.Upserts.GroupBy(e => e.Blueprint))
+        {
+            foreach (var chunk in group.Chunk(500))
+            {
+                var parameters = new List<(string, object)> { ("$bp", group.Key) };
+                var names = string.Join(", ", chunk.Select((e, i) =>
+                {
+                    parameters.Add(($"$i{i}", e.Identifier));
+                    return $"$i{i}";
+                }));
+                await using var clear = Command(connection, $"DELETE FROM relations WHERE source_blueprint = $bp AND source_identifier IN ({names})", [.. parameters]);
+                clear.Transaction = transaction;
+                await clear.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         foreach (var entity in changes.Upserts)
         {
             cancellationToken.ThrowIfCancellationRequested();
             await Run(upsert, cancellationToken, entity.Blueprint, entity.Identifier, PortJson.Write(entity)).ConfigureAwait(false);
-            await Run(deleteRelations, cancellationToken, entity.Blueprint, entity.Identifier).ConfigureAwait(false);
             if (!blueprints.TryGetValue(entity.Blueprint, out var blueprint))
             {
                 continue;

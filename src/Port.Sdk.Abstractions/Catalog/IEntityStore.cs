@@ -43,6 +43,29 @@ public interface IEntityStore
     /// <returns>The matching entities.</returns>
     IAsyncEnumerable<Entity> QueryAsync(EntityQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Finds which of the given entities exist, with the metadata a write keeps (creation time and data source),
+    /// without reading whole entities. The default implementation reads them with <see cref="GetEntityAsync"/>;
+    /// a store overrides it to look them up in bulk.
+    /// </summary>
+    /// <param name="keys">The entities to look up.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The metadata of those that exist, by key.</returns>
+    async Task<IReadOnlyDictionary<EntityKey, EntityStamp>> GetStampsAsync(IEnumerable<EntityKey> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var stamps = new Dictionary<EntityKey, EntityStamp>();
+        foreach (var key in keys.Distinct())
+        {
+            if (await GetEntityAsync(key.Blueprint, key.Identifier, cancellationToken).ConfigureAwait(false) is { } entity)
+            {
+                stamps[key] = new EntityStamp(entity.CreatedAt, entity.DataSource);
+            }
+        }
+
+        return stamps;
+    }
+
     /// <summary>Counts the entities of a blueprint.</summary>
     /// <param name="blueprint">The blueprint.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
@@ -68,6 +91,11 @@ public readonly record struct EntityKey(string Blueprint, string Identifier)
     /// <returns>The key as text.</returns>
     public override string ToString() => $"{Blueprint}/{Identifier}";
 }
+
+/// <summary>What a write keeps of an existing entity it replaces.</summary>
+/// <param name="CreatedAt">When the entity was first written.</param>
+/// <param name="DataSource">What wrote it.</param>
+public sealed record EntityStamp(DateTimeOffset? CreatedAt, EntityDataSource? DataSource);
 
 /// <summary>What <see cref="IEntityStore.QueryAsync"/> finds.</summary>
 public sealed record EntityQuery

@@ -507,11 +507,11 @@ public sealed partial class PortCatalog : IDisposable
             var batch = new Dictionary<EntityKey, Entity>();
             var previous = new Dictionary<EntityKey, Entity?>();
 
-            // One query per blueprint finds the existing entities and relation targets the whole batch needs.
-            var existingEntities = await FindAsync(
-                entities.Where(e => e is not null).Select(e => new EntityKey(e.Blueprint ?? string.Empty, e.Identifier ?? string.Empty))
-                    .Concat(entities.Where(e => e is not null).SelectMany(e => RelationTargets(e, blueprints))),
-                cancellationToken).ConfigureAwait(false);
+            // One bulk lookup finds what exists of the batch and of its relation targets; merges read whole entities.
+            var keys = entities.Where(e => e is not null).Select(e => new EntityKey(e.Blueprint ?? string.Empty, e.Identifier ?? string.Empty)).ToList();
+            var stamps = new Dictionary<EntityKey, EntityStamp>(await Store.GetStampsAsync(
+                keys.Concat(entities.Where(e => e is not null).SelectMany(e => RelationTargets(e, blueprints))), cancellationToken).ConfigureAwait(false));
+            var originals = mode == WriteMode.Merge ? await FindAsync(keys, cancellationToken).ConfigureAwait(false) : [];
             foreach (var input in entities)
             {
                 ArgumentNullException.ThrowIfNull(input, nameof(entities));
@@ -522,9 +522,10 @@ public sealed partial class PortCatalog : IDisposable
                     continue;
                 }
 
-                var existing = existingEntities.GetValueOrDefault(key);
-                previous[key] = existing;
-                if (mode == WriteMode.Create && existing is not null)
+                var stamp = stamps.GetValueOrDefault(key);
+                var existing = originals.GetValueOrDefault(key);
+                previous[key] = existing ?? (stamp is null ? null : input);
+                if (mode == WriteMode.Create && stamp is not null)
                 {
                     errors.Add(new CatalogError(key.Blueprint, key.Identifier, "/identifier", "exists", "an entity with this identifier already exists"));
                     continue;
@@ -540,26 +541,26 @@ public sealed partial class PortCatalog : IDisposable
                 batch[key] = merged with
                 {
                     Properties = WithoutComputed(merged, blueprints),
-                    CreatedAt = existing?.CreatedAt ?? merged.CreatedAt ?? now,
+                    CreatedAt = stamp?.CreatedAt ?? merged.CreatedAt ?? now,
                     UpdatedAt = now,
-                    DataSource = merged.DataSource ?? existing?.DataSource,
+                    DataSource = merged.DataSource ?? stamp?.DataSource,
                 };
             }
 
             // Merged entities keep relations the input did not name: their targets are looked up too.
-            var unseen = batch.Values.SelectMany(e => RelationTargets(e, blueprints)).Where(k => !existingEntities.ContainsKey(k) && !batch.ContainsKey(k)).ToList();
+            var unseen = batch.Values.SelectMany(e => RelationTargets(e, blueprints)).Where(k => !stamps.ContainsKey(k) && !batch.ContainsKey(k)).ToList();
             if (unseen.Count > 0)
             {
-                foreach (var (key, entity) in await FindAsync(unseen, cancellationToken).ConfigureAwait(false))
+                foreach (var (key, stamp) in await Store.GetStampsAsync(unseen, cancellationToken).ConfigureAwait(false))
                 {
-                    existingEntities[key] = entity;
+                    stamps[key] = stamp;
                 }
             }
 
             var placeholders = new Dictionary<EntityKey, Entity>();
             foreach (var entity in batch.Values)
             {
-                ValidateEntity(entity, blueprints, batch, existingEntities, placeholders, options, errors, now);
+                ValidateEntity(entity, blueprints, batch, stamps, placeholders, options, errors, now);
             }
 
             if (errors.Count > 0)
@@ -588,7 +589,7 @@ public sealed partial class PortCatalog : IDisposable
         Entity entity,
         Dictionary<string, Blueprint> blueprints,
         Dictionary<EntityKey, Entity> batch,
-        Dictionary<EntityKey, Entity> existing,
+        Dictionary<EntityKey, EntityStamp> existing,
         Dictionary<EntityKey, Entity> placeholders,
         EntityWriteOptions options,
         List<CatalogError> errors,

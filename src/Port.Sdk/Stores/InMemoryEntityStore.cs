@@ -95,6 +95,25 @@ public sealed class InMemoryEntityStore : IEntityStore
     }
 
     /// <inheritdoc/>
+    public Task<IReadOnlyDictionary<EntityKey, EntityStamp>> GetStampsAsync(IEnumerable<EntityKey> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        return Task.FromResult<IReadOnlyDictionary<EntityKey, EntityStamp>>(Read(() =>
+        {
+            var stamps = new Dictionary<EntityKey, EntityStamp>();
+            foreach (var key in keys)
+            {
+                if (_entities.TryGetValue(key.Blueprint, out var byId) && byId.TryGetValue(key.Identifier, out var entity))
+                {
+                    stamps[key] = new EntityStamp(entity.CreatedAt, entity.DataSource);
+                }
+            }
+
+            return stamps;
+        }));
+    }
+
+    /// <inheritdoc/>
     public Task<long> CountAsync(string blueprint, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(blueprint);
