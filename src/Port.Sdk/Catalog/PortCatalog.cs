@@ -34,7 +34,7 @@ public sealed record RelatedEntity(Entity Entity, int Hops, IReadOnlyList<string
 /// </summary>
 public sealed partial class PortCatalog : IDisposable
 {
-    private readonly ConcurrentDictionary<Blueprint, CompiledBlueprint> _compiled = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<string, (Blueprint Source, string Json, CompiledBlueprint Compiled)> _compiled = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _writes = new(1, 1);
     private readonly List<Channel<EntityChange>> _watchers = [];
     private readonly Lock _watchersGate = new();
@@ -806,7 +806,31 @@ public sealed partial class PortCatalog : IDisposable
     private static bool DependsOn(Blueprint blueprint, string identifier)
         => blueprint.Relations.Values.Any(r => r.Target == identifier) || blueprint.AggregationProperties.Values.Any(a => a.Target == identifier);
 
-    private CompiledBlueprint Compile(Blueprint blueprint) => _compiled.GetOrAdd(blueprint, static b => CompiledBlueprint.Compile(b, []));
+    /// <summary>
+    /// The compiled form of a blueprint, cached by identifier and reused while the blueprint's JSON is unchanged
+    /// (stores may return a new instance of the same blueprint on every read).
+    /// </summary>
+    private CompiledBlueprint Compile(Blueprint blueprint)
+    {
+        if (_compiled.TryGetValue(blueprint.Identifier, out var cached))
+        {
+            if (ReferenceEquals(cached.Source, blueprint))
+            {
+                return cached.Compiled;
+            }
+
+            var json = PortJson.Write(blueprint);
+            if (cached.Json == json)
+            {
+                _compiled[blueprint.Identifier] = (blueprint, json, cached.Compiled);
+                return cached.Compiled;
+            }
+        }
+
+        var compiled = CompiledBlueprint.Compile(blueprint, []);
+        _compiled[blueprint.Identifier] = (blueprint, PortJson.Write(blueprint), compiled);
+        return compiled;
+    }
 
     private async Task<Dictionary<string, Blueprint>> AllBlueprintsAsync(CancellationToken cancellationToken)
     {
