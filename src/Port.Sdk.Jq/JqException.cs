@@ -47,9 +47,6 @@ public class JqException : Exception
         JqKind.Null => "null (null)",
         _ => $"{Runtime.ValueOps.ErrorText(value)} (not a string)",
     };
-
-    internal static string Truncate(string text, int max = 11)
-        => text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 3), "...");
 }
 
 /// <summary>

@@ -93,10 +93,9 @@ internal static class Regexes
     {
         var (regex, global, skipEmpty) = Compile(input, pattern, flags);
         var text = input.String;
-        var names = regex.GetGroupNames();
         foreach (var match in Matches(regex, text, global, skipEmpty))
         {
-            yield return ToObject(regex, text, match, names);
+            yield return ToObject(regex, text, match);
         }
     }
 
@@ -114,7 +113,7 @@ internal static class Regexes
         return count;
     }
 
-    private static JqValue ToObject(Regex regex, string text, System.Text.RegularExpressions.Match match, string[] names)
+    private static JqValue ToObject(Regex regex, string text, System.Text.RegularExpressions.Match match)
     {
         var result = new JqObject(4);
         result.SetInPlace("offset", JqValue.FromNumber(CodePoints(text, match.Index)));
@@ -144,7 +143,6 @@ internal static class Regexes
             captures.Add(JqValue.FromObject(capture));
         }
 
-        _ = names;
         result.SetInPlace("captures", JqValue.OwnList(captures));
         return JqValue.FromObject(result);
     }
