@@ -16,7 +16,7 @@ public abstract class EntityStoreConformanceTests
     /// <returns>The store.</returns>
     protected abstract IEntityStore CreateStore();
 
-    /// <summary>A conformance test.</summary>
+    /// <summary>Delete blueprint, with entities or incoming relations: is refused.</summary>
     /// <returns>A task.</returns>
     [Fact]
     public async Task DeleteBlueprint_WithEntitiesOrIncomingRelations_IsRefused()
@@ -31,7 +31,7 @@ public abstract class EntityStoreConformanceTests
     }
 
 
-    /// <summary>A conformance test.</summary>
+    /// <summary>Upsert entity, invalid: names the entity, pointer and rule, and writes nothing.</summary>
     /// <returns>A task.</returns>
     [Fact]
     public async Task UpsertEntity_Invalid_NamesEntityPointerAndRule_AndWritesNothing()
@@ -58,7 +58,7 @@ public abstract class EntityStoreConformanceTests
     }
 
 
-    /// <summary>A conformance test.</summary>
+    /// <summary>Upsert entity, bad input: clear error.</summary>
     /// <param name="json">The entity.</param>
     /// <param name="pointer">The JSON Pointer the error must name.</param>
     /// <param name="message">Part of the error's sentence.</param>
@@ -80,7 +80,7 @@ public abstract class EntityStoreConformanceTests
     }
 
 
-    /// <summary>A conformance test.</summary>
+    /// <summary>Upsert entities, one bad entity: writes none.</summary>
     /// <returns>A task.</returns>
     [Fact]
     public async Task UpsertEntities_OneBadEntity_WritesNone()
@@ -100,7 +100,7 @@ public abstract class EntityStoreConformanceTests
     }
 
 
-    /// <summary>A conformance test.</summary>
+    /// <summary>Upsert entity, missing related: creates placeholder when asked.</summary>
     /// <returns>A task.</returns>
     [Fact]
     public async Task UpsertEntity_MissingRelated_CreatesPlaceholderWhenAsked()
@@ -116,7 +116,7 @@ public abstract class EntityStoreConformanceTests
     }
 
 
-    /// <summary>A conformance test.</summary>
+    /// <summary>Create, merge and replace behave as Port does.</summary>
     /// <returns>A task.</returns>
     [Fact]
     public async Task CreateMergeReplace_BehaveAsPortDoes()
@@ -137,7 +137,7 @@ public abstract class EntityStoreConformanceTests
     }
 
 
-    /// <summary>A conformance test.</summary>
+    /// <summary>Delete entity, with required dependents: refused unless deleting dependents.</summary>
     /// <returns>A task.</returns>
     [Fact]
     public async Task DeleteEntity_WithRequiredDependents_RefusedUnlessDeletingDependents()
@@ -161,7 +161,7 @@ public abstract class EntityStoreConformanceTests
     }
 
 
-    /// <summary>A conformance test.</summary>
+    /// <summary>Mirror, calculation and aggregation properties are current on read.</summary>
     /// <returns>A task.</returns>
     [Fact]
     public async Task ComputedProperties_MirrorCalculationAggregation_AreCurrentOnRead()
@@ -185,7 +185,7 @@ public abstract class EntityStoreConformanceTests
     }
 
 
-    /// <summary>A conformance test.</summary>
+    /// <summary>Search: every operator of the rule language finds the right services.</summary>
     /// <param name="rule">The rule.</param>
     /// <param name="expected">The expected identifiers.</param>
     /// <returns>A task.</returns>
@@ -232,7 +232,7 @@ public abstract class EntityStoreConformanceTests
     }
 
 
-    /// <summary>A conformance test.</summary>
+    /// <summary>Search, related to upstream: finds what an entity points to.</summary>
     /// <returns>A task.</returns>
     [Fact]
     public async Task Search_RelatedToUpstream_FindsWhatAnEntityPointsTo()
@@ -251,7 +251,7 @@ public abstract class EntityStoreConformanceTests
     }
 
 
-    /// <summary>A conformance test.</summary>
+    /// <summary>Relation walks go both directions, up to N hops.</summary>
     /// <returns>A task.</returns>
     [Fact]
     public async Task GetRelatedEntities_WalksBothDirectionsUpToNHops()
@@ -272,7 +272,7 @@ public abstract class EntityStoreConformanceTests
     }
 
 
-    /// <summary>A conformance test.</summary>
+    /// <summary>A scorecard gives each entity its level and every rule's outcome.</summary>
     /// <returns>A task.</returns>
     [Fact]
     public async Task Scorecard_GivesEachEntityItsLevelAndEveryRule()
@@ -305,7 +305,7 @@ public abstract class EntityStoreConformanceTests
     }
 
 
-    /// <summary>A conformance test.</summary>
+    /// <summary>The change feed reports created, updated and deleted entities.</summary>
     /// <returns>A task.</returns>
     [Fact]
     public async Task Watch_ReportsCreatedUpdatedDeleted()
