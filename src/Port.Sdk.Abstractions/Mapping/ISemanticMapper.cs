@@ -27,10 +27,34 @@ public sealed record MappingResult(IReadOnlyList<Entity> Entities, IReadOnlyList
 {
     /// <summary>Gets a result with no entity and no failure (an item the selector skips).</summary>
     public static MappingResult Empty { get; } = new([], []);
+
+    /// <summary>
+    /// Gets the relations (and teams) the mapping gave as a search query rather than identifiers: the runtime
+    /// resolves each against the catalog before writing the entity.
+    /// </summary>
+    public IReadOnlyList<RelationQuery> RelationQueries { get; init; } = [];
 }
+
+/// <summary>A relation of a mapped entity given as a search query, as Port's mappings allow (<c>combinator</c>/<c>rules</c>).</summary>
+/// <param name="Entity">The mapped entity.</param>
+/// <param name="Relation">The relation's name, or <c>$team</c> for a team given as a query.</param>
+/// <param name="Query">The query whose results are the relation's targets.</param>
+public sealed record RelationQuery(EntityKey Entity, string Relation, SearchQuery Query);
 
 /// <summary>Why an item, or a field of it, could not be mapped.</summary>
 /// <param name="Kind">The item's kind.</param>
 /// <param name="Field">The mapping field, such as <c>identifier</c> or <c>properties.url</c>.</param>
 /// <param name="Message">What went wrong, with the expression's position when it is a jq error.</param>
-public sealed record MappingFailure(string Kind, string Field, string Message);
+public sealed record MappingFailure(string Kind, string Field, string Message)
+{
+    /// <summary>Gets the index of the item within its page or <c>itemsToParse</c> array, when known.</summary>
+    public int? Index { get; init; }
+
+    /// <summary>Gets where the mapping expression is: <c>file:line:column</c>.</summary>
+    public string? Location { get; init; }
+
+    /// <summary>Returns the failure as one line.</summary>
+    /// <returns>The description.</returns>
+    public override string ToString()
+        => $"{Kind}{(Index is { } i ? $"[{i}]" : string.Empty)} {Field}: {Message}{(Location is null ? string.Empty : $" ({Location})")}";
+}
