@@ -1,0 +1,300 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Port.Sdk.Integrations;
+
+/// <summary>What happened to one kind during a resync.</summary>
+public sealed record KindReport
+{
+    /// <summary>Gets the kind.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>Gets how many raw items were fetched.</summary>
+    public int Fetched { get; init; }
+
+    /// <summary>Gets how many entities the items mapped to.</summary>
+    public int Mapped { get; init; }
+
+    /// <summary>Gets how many entities were created.</summary>
+    public int Created { get; init; }
+
+    /// <summary>Gets how many entities changed and were rewritten.</summary>
+    public int Updated { get; init; }
+
+    /// <summary>Gets how many entities were already up to date and were not rewritten.</summary>
+    public int Unchanged { get; init; }
+
+    /// <summary>Gets how many stale entities were deleted.</summary>
+    public int Deleted { get; init; }
+
+    /// <summary>Gets the items or entities that failed, with why; the others went on.</summary>
+    public IReadOnlyList<string> Failures { get; init; } = [];
+
+    /// <summary>Gets how long the kind took to fetch, map and write.</summary>
+    public TimeSpan Duration { get; init; }
+}
+
+/// <summary>The report of a resync: per kind, and whether (and why not) stale entities were deleted.</summary>
+public sealed record ResyncReport
+{
+    /// <summary>Gets the integration.</summary>
+    public required string Integration { get; init; }
+
+    /// <summary>Gets the report of each kind.</summary>
+    public required IReadOnlyList<KindReport> Kinds { get; init; }
+
+    /// <summary>Gets a value indicating whether every kind was fetched to the end without error.</summary>
+    public bool Completed { get; init; }
+
+    /// <summary>Gets why stale entities were not deleted, when they were not.</summary>
+    public string? DeletionSkippedReason { get; init; }
+}
+
+/// <summary>
+/// Runs full resyncs of an integration into the catalog: fetch every kind page by page, map, write what changed in
+/// batches, then delete the entities this integration wrote before and did not see again — only after every kind
+/// finished without error, and never more than <see cref="PortAppConfig.EntityDeletionThreshold"/> of them.
+/// A resync that fails or is cancelled deletes nothing. Resyncs of one engine never overlap.
+/// </summary>
+public sealed class ResyncEngine : IDisposable
+{
+    private const int BatchSize = 500;
+    private readonly PortCatalog _catalog;
+    private readonly IIntegration _integration;
+    private readonly ISemanticMapper _mapper;
+    private readonly PortAppConfig? _config;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>Initializes a new instance of the <see cref="ResyncEngine"/> class.</summary>
+    /// <param name="catalog">The catalog to write into.</param>
+    /// <param name="integration">The source of raw items.</param>
+    /// <param name="mapper">Maps raw items to entities.</param>
+    /// <param name="config">The mapping configuration, for its deletion settings; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public ResyncEngine(PortCatalog catalog, IIntegration integration, ISemanticMapper mapper, PortAppConfig? config = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(integration);
+        ArgumentNullException.ThrowIfNull(mapper);
+        _catalog = catalog;
+        _integration = integration;
+        _mapper = mapper;
+        _config = config;
+    }
+
+    /// <summary>Runs one full resync.</summary>
+    /// <param name="progress">Receives the report of each kind as it finishes.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests; a cancelled resync deletes nothing.</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="OperationCanceledException">The resync was cancelled; what was written stays, nothing was deleted.</exception>
+    public async Task<ResyncReport> ResyncAsync(IProgress<KindReport>? progress = null, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var reports = new List<KindReport>();
+            var seen = new Dictionary<string, HashSet<EntityKey>>(StringComparer.Ordinal);
+            var completed = true;
+            foreach (var kind in _integration.Kinds)
+            {
+                var (report, keys, finished) = await SyncKindAsync(kind, cancellationToken).ConfigureAwait(false);
+                reports.Add(report);
+                seen[kind] = keys;
+                completed &= finished;
+                progress?.Report(report);
+            }
+
+            if (!completed)
+            {
+                return new ResyncReport { Integration = _integration.Identifier, Kinds = reports, Completed = false, DeletionSkippedReason = "a kind failed before its last page; nothing is deleted after an incomplete resync" };
+            }
+
+            var (deleted, refused, reason) = await DeleteStaleAsync(seen, cancellationToken).ConfigureAwait(false);
+            var final = reports.Select(r => r with
+            {
+                Deleted = deleted.GetValueOrDefault(r.Kind),
+                Failures = [.. r.Failures, .. refused.GetValueOrDefault(r.Kind) ?? []],
+            }).ToList();
+            return new ResyncReport { Integration = _integration.Identifier, Kinds = final, Completed = true, DeletionSkippedReason = reason };
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<(KindReport Report, HashSet<EntityKey> Seen, bool Finished)> SyncKindAsync(string kind, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var seen = new HashSet<EntityKey>();
+        var failures = new List<string>();
+        int fetched = 0, mapped = 0, created = 0, updated = 0, unchanged = 0;
+        var pending = new List<Entity>();
+        var finished = true;
+        var context = new MappingContext(_integration.Identifier);
+        try
+        {
+            await foreach (var page in _integration.FetchAsync(kind, cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var item in page)
+                {
+                    fetched++;
+                    var result = _mapper.Map(kind, item, context);
+                    failures.AddRange(result.Failures.Select(f => f.ToString()));
+                    foreach (var entity in result.Entities)
+                    {
+                        mapped++;
+                        seen.Add(new EntityKey(entity.Blueprint, entity.Identifier));
+                        pending.Add(entity);
+                    }
+                }
+
+                if (pending.Count >= BatchSize)
+                {
+                    var (c, u, n) = await WriteAsync(pending, failures, cancellationToken).ConfigureAwait(false);
+                    (created, updated, unchanged) = (created + c, updated + u, unchanged + n);
+                    pending.Clear();
+                }
+            }
+
+            var (c2, u2, n2) = await WriteAsync(pending, failures, cancellationToken).ConfigureAwait(false);
+            (created, updated, unchanged) = (created + c2, updated + u2, unchanged + n2);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A source failing mid-stream: what was written stays; the kind is incomplete, so nothing will be deleted.
+            failures.Add($"{kind}: fetching failed after {fetched} items: {ex.GetType().Name}: {ex.Message}");
+            finished = false;
+        }
+
+        var report = new KindReport { Kind = kind, Fetched = fetched, Mapped = mapped, Created = created, Updated = updated, Unchanged = unchanged, Failures = failures, Duration = clock.Elapsed };
+        return (report, seen, finished);
+    }
+
+    /// <summary>Writes the entities that changed, in one batch; when the batch is rejected, entity by entity, so one bad entity does not hold back the rest.</summary>
+    private async Task<(int Created, int Updated, int Unchanged)> WriteAsync(List<Entity> entities, List<string> failures, CancellationToken cancellationToken)
+    {
+        if (entities.Count == 0)
+        {
+            return (0, 0, 0);
+        }
+
+        var changed = new List<Entity>();
+        var created = 0;
+        var unchanged = 0;
+        foreach (var group in entities.GroupBy(e => e.Blueprint))
+        {
+            var stored = new Dictionary<string, Entity>(StringComparer.Ordinal);
+            var identifiers = JsonSerializer.SerializeToElement(group.Select(e => e.Identifier).Distinct().ToArray(), IntegrationsJsonContext.Default.StringArray);
+            var query = new EntityQuery { Blueprint = group.Key, Filter = new SearchQuery { Rules = [new PropertyRule { Property = "$identifier", Operator = "in", Value = identifiers }] } };
+            await foreach (var existing in _catalog.Store.QueryAsync(query, cancellationToken).ConfigureAwait(false))
+            {
+                stored[existing.Identifier] = existing;
+            }
+
+            foreach (var entity in group)
+            {
+                if (!stored.TryGetValue(entity.Identifier, out var existing))
+                {
+                    created++;
+                    changed.Add(entity);
+                }
+                else if (ContentHash(existing) == ContentHash(entity))
+                {
+                    unchanged++;
+                }
+                else
+                {
+                    changed.Add(entity);
+                }
+            }
+        }
+
+        var options = new EntityWriteOptions { CreateMissingRelatedEntities = _config?.CreateMissingRelatedEntities ?? true };
+        try
+        {
+            await _catalog.UpsertEntitiesAsync(changed, options, cancellationToken).ConfigureAwait(false);
+            return (created, changed.Count - created, unchanged);
+        }
+        catch (CatalogValidationException)
+        {
+            var written = 0;
+            var writtenNew = 0;
+            foreach (var entity in changed)
+            {
+                try
+                {
+                    var isNew = await _catalog.Store.GetEntityAsync(entity.Blueprint, entity.Identifier, cancellationToken).ConfigureAwait(false) is null;
+                    await _catalog.UpsertEntityAsync(entity, options, cancellationToken).ConfigureAwait(false);
+                    written++;
+                    writtenNew += isNew ? 1 : 0;
+                }
+                catch (CatalogValidationException ex)
+                {
+                    failures.AddRange(ex.Errors.Select(e => e.ToString()));
+                }
+            }
+
+            return (writtenNew, written - writtenNew, unchanged);
+        }
+    }
+
+    /// <summary>A hash of what a sync writes (not timestamps): equal hashes mean the entity need not be rewritten.</summary>
+    private static string ContentHash(Entity entity)
+    {
+        var content = entity with { CreatedAt = null, UpdatedAt = null, DataSource = entity.DataSource };
+        var json = PortJson.Write(content with { Properties = new SortedDictionary<string, JsonElement>(content.Properties.ToDictionary(), StringComparer.Ordinal) });
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+    }
+
+    private async Task<(Dictionary<string, int> Deleted, Dictionary<string, List<string>> Refused, string? Reason)> DeleteStaleAsync(Dictionary<string, HashSet<EntityKey>> seen, CancellationToken cancellationToken)
+    {
+        var owned = new List<Entity>();
+        await foreach (var entity in _catalog.Store.QueryAsync(new EntityQuery(), cancellationToken).ConfigureAwait(false))
+        {
+            if (entity.DataSource?.Integration == _integration.Identifier)
+            {
+                owned.Add(entity);
+            }
+        }
+
+        var stale = owned
+            .Where(e => seen.TryGetValue(e.DataSource!.Kind, out var keys) && !keys.Contains(new EntityKey(e.Blueprint, e.Identifier)))
+            .ToList();
+        var threshold = _config?.EntityDeletionThreshold ?? 0.9;
+        if (owned.Count > 0 && stale.Count > threshold * owned.Count)
+        {
+            return ([], [], $"deleting {stale.Count} of the integration's {owned.Count} entities would exceed entityDeletionThreshold ({threshold:0.##}); nothing was deleted (an empty API answer or a revoked token looks like this)");
+        }
+
+        var deleted = new Dictionary<string, int>(StringComparer.Ordinal);
+        var refused = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var entity in stale)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var kind = entity.DataSource!.Kind;
+            try
+            {
+                if (await _catalog.DeleteEntityAsync(entity.Blueprint, entity.Identifier, _config?.DeleteDependentEntities ?? false, cancellationToken).ConfigureAwait(false))
+                {
+                    deleted[kind] = deleted.GetValueOrDefault(kind) + 1;
+                }
+            }
+            catch (CatalogValidationException ex)
+            {
+                // An entity that others still require stays (deleteDependentEntities is off); the report says why.
+                (refused.TryGetValue(kind, out var list) ? list : refused[kind] = []).AddRange(ex.Errors.Select(e => e.ToString()));
+            }
+        }
+
+        return (deleted, refused, null);
+    }
+
+    /// <summary>Releases the engine's lock.</summary>
+    public void Dispose() => _gate.Dispose();
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(string[]))]
+internal sealed partial class IntegrationsJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

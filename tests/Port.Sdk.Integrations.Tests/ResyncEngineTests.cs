@@ -1,0 +1,184 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Port.Sdk.Sqlite;
+
+namespace Port.Sdk.Integrations.Tests;
+
+/// <summary>End to end: a test integration serving generated repositories into the SQLite store.</summary>
+public sealed class ResyncEngineTests : IDisposable
+{
+    private const string Config = """
+        entityDeletionThreshold: 0.5
+        resources:
+          - kind: repository
+            selector:
+              query: .archived | not
+            port:
+              entity:
+                mappings:
+                  identifier: .name
+                  title: .full_name
+                  blueprint: '"service"'
+                  properties:
+                    stars: .stars
+                    language: .language
+        """;
+
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("port-resync-");
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _directory.Delete(recursive: true);
+    }
+
+    private sealed class TestIntegration : IIntegration
+    {
+        public List<string> Items { get; } = [];
+
+        public int FailAfterPages { get; set; } = -1;
+
+        public Func<CancellationToken, Task>? BeforeEachPage { get; set; }
+
+        public string Identifier => "github-test";
+
+        public IReadOnlyList<string> Kinds => ["repository"];
+
+        public async IAsyncEnumerable<IReadOnlyList<JsonElement>> FetchAsync(string kind, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            var page = 0;
+            foreach (var chunk in Items.Chunk(100))
+            {
+                if (BeforeEachPage is not null)
+                {
+                    await BeforeEachPage(cancellationToken);
+                }
+
+                if (page++ == FailAfterPages)
+                {
+                    throw new HttpRequestException("502 Bad Gateway");
+                }
+
+                yield return [.. chunk.Select(json => JsonDocument.Parse(json).RootElement.Clone())];
+            }
+        }
+
+        public async IAsyncEnumerable<IntegrationEvent> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await Task.CompletedTask;
+            yield break;
+        }
+    }
+
+    private static string Repo(int i, int stars = 1, bool archived = false, string language = "\"C#\"")
+        => $$"""{ "name": "repo-{{i}}", "full_name": "acme/repo-{{i}}", "stars": {{stars}}, "language": {{language}}, "archived": {{(archived ? "true" : "false")}} }""";
+
+    private async Task<(PortCatalog Catalog, TestIntegration Integration, ResyncEngine Engine)> CreateAsync()
+    {
+        var catalog = new PortCatalog(new SqliteEntityStore(Path.Combine(_directory.FullName, "catalog.db")));
+        await catalog.RegisterBlueprintAsync(PortJson.ReadBlueprint("""
+            { "identifier": "service", "schema": { "properties": { "stars": { "type": "number" }, "language": { "type": "string" } } } }
+            """));
+        var integration = new TestIntegration();
+        integration.Items.AddRange(Enumerable.Range(0, 250).Select(i => Repo(i)));
+        var config = PortAppConfig.Parse(Config);
+        return (catalog, integration, new ResyncEngine(catalog, integration, new JqSemanticMapper(config), config));
+    }
+
+    [Fact]
+    public async Task Resync_FirstUnchangedChangedRemoved()
+    {
+        var (catalog, integration, engine) = await CreateAsync();
+        using var _ = catalog;
+        using var __ = engine;
+
+        var first = Assert.Single((await engine.ResyncAsync()).Kinds);
+        Assert.Equal((250, 250, 250, 0, 0, 0), (first.Fetched, first.Mapped, first.Created, first.Updated, first.Unchanged, first.Deleted));
+        var stamp = (await catalog.GetEntityAsync("service", "repo-0"))!.UpdatedAt;
+
+        var second = Assert.Single((await engine.ResyncAsync()).Kinds);
+        Assert.Equal((0, 0, 250, 0), (second.Created, second.Updated, second.Unchanged, second.Deleted));
+        Assert.Equal(stamp, (await catalog.GetEntityAsync("service", "repo-0"))!.UpdatedAt);
+
+        integration.Items[0] = Repo(0, stars: 99);
+        integration.Items[1] = Repo(1, archived: true);
+        integration.Items.RemoveAt(249);
+        var third = await engine.ResyncAsync();
+        var kind = Assert.Single(third.Kinds);
+        Assert.Equal((0, 1, 247, 2), (kind.Created, kind.Updated, kind.Unchanged, kind.Deleted));
+        Assert.Null(third.DeletionSkippedReason);
+        Assert.Equal(99, (await catalog.GetEntityAsync("service", "repo-0"))!.Properties["stars"].GetDouble());
+        Assert.Null(await catalog.GetEntityAsync("service", "repo-1"));
+        Assert.Equal(248, await catalog.Store.CountAsync("service"));
+    }
+
+    [Fact]
+    public async Task Resync_EmptyAnswer_ThresholdRefusesMassDeletion()
+    {
+        var (catalog, integration, engine) = await CreateAsync();
+        using var _ = catalog;
+        using var __ = engine;
+        await engine.ResyncAsync();
+
+        integration.Items.Clear();
+        var report = await engine.ResyncAsync();
+
+        Assert.Contains("would exceed entityDeletionThreshold (0.5); nothing was deleted", report.DeletionSkippedReason, StringComparison.Ordinal);
+        Assert.Equal(250, await catalog.Store.CountAsync("service"));
+    }
+
+    [Fact]
+    public async Task Resync_SourceFailsMidStream_DeletesNothing()
+    {
+        var (catalog, integration, engine) = await CreateAsync();
+        using var _ = catalog;
+        using var __ = engine;
+        await engine.ResyncAsync();
+
+        integration.FailAfterPages = 1;
+        var report = await engine.ResyncAsync();
+
+        Assert.False(report.Completed);
+        Assert.Contains("fetching failed after 100 items: HttpRequestException: 502 Bad Gateway", Assert.Single(report.Kinds).Failures.Single(), StringComparison.Ordinal);
+        Assert.Equal(250, await catalog.Store.CountAsync("service"));
+    }
+
+    [Fact]
+    public async Task Resync_BadItemsAmongGood_GoodOnesLand()
+    {
+        var (catalog, integration, engine) = await CreateAsync();
+        using var _ = catalog;
+        using var __ = engine;
+        integration.Items[3] = """{ "name": null, "stars": 1 }""";
+        integration.Items[4] = Repo(4, language: "42");
+
+        var kind = Assert.Single((await engine.ResyncAsync()).Kinds);
+
+        Assert.Equal(248, kind.Created);
+        Assert.Contains(kind.Failures, f => f.Contains("identifier: must give a non-empty string, gave null", StringComparison.Ordinal));
+        Assert.Contains(kind.Failures, f => f.Contains("entity 'repo-4' of blueprint 'service' /properties/language: must be string, was integer", StringComparison.Ordinal));
+        Assert.Equal(248, await catalog.Store.CountAsync("service"));
+    }
+
+    [Fact]
+    public async Task Resync_Cancelled_DeletesNothing()
+    {
+        var (catalog, integration, engine) = await CreateAsync();
+        using var _ = catalog;
+        using var __ = engine;
+        await engine.ResyncAsync();
+        integration.Items.RemoveRange(100, 150);
+        using var cancellation = new CancellationTokenSource();
+        integration.BeforeEachPage = token =>
+        {
+            cancellation.Cancel();
+            token.ThrowIfCancellationRequested();
+            return Task.CompletedTask;
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => engine.ResyncAsync(cancellationToken: cancellation.Token));
+
+        Assert.Equal(250, await catalog.Store.CountAsync("service"));
+    }
+}
