@@ -25,7 +25,19 @@ public sealed class JqSemanticMapper : ISemanticMapper
     public PortAppConfig Config { get; }
 
     /// <inheritdoc/>
-    public MappingResult Map(string kind, JsonElement item, MappingContext context)
+    public MappingResult Map(string kind, JsonElement item, MappingContext context) => Map(kind, item, context, ignoreSelector: false);
+
+    /// <summary>
+    /// Maps an item as if every selector passed: the entities the item would map to. Live events use it to find the
+    /// entities of an item that was deleted or no longer passes its selector.
+    /// </summary>
+    /// <param name="kind">The item's kind.</param>
+    /// <param name="item">The raw item.</param>
+    /// <param name="context">Values the mapping may read.</param>
+    /// <returns>The result.</returns>
+    public MappingResult MapIgnoringSelector(string kind, JsonElement item, MappingContext context) => Map(kind, item, context, ignoreSelector: true);
+
+    private MappingResult Map(string kind, JsonElement item, MappingContext context, bool ignoreSelector)
     {
         ArgumentNullException.ThrowIfNull(kind);
         ArgumentNullException.ThrowIfNull(context);
@@ -35,7 +47,7 @@ public sealed class JqSemanticMapper : ISemanticMapper
         var input = JqValue.FromJsonElement(item);
         foreach (var resource in Config.Resources.Where(r => r.Kind == kind))
         {
-            if (!TryEvaluate(resource.Selector, input, kind, null, failures, out var selected) || selected is not { IsTruthy: true })
+            if (!ignoreSelector && (!TryEvaluate(resource.Selector, input, kind, null, failures, out var selected) || selected is not { IsTruthy: true }))
             {
                 continue;
             }

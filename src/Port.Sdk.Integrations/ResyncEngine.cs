@@ -241,6 +241,66 @@ public sealed class ResyncEngine : IDisposable
         }
     }
 
+    /// <summary>
+    /// Applies a live event: upserts the entities the item maps to, and deletes those it mapped to before but no
+    /// longer does (its selector no longer passes), or all of them for a delete event. Never interleaves with a resync.
+    /// </summary>
+    /// <param name="change">The event.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>What the event changed.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="change"/> is <see langword="null"/>.</exception>
+    public async Task<KindReport> ApplyEventAsync(IntegrationEvent change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var context = new MappingContext(_integration.Identifier);
+            var failures = new List<string>();
+            var result = change.Deleted ? MappingResult.Empty : _mapper.Map(change.Kind, change.Item, context);
+            failures.AddRange(result.Failures.Select(f => f.ToString()));
+            var everything = _mapper is JqSemanticMapper jq ? jq.MapIgnoringSelector(change.Kind, change.Item, context).Entities : result.Entities;
+            var keep = result.Entities.Select(e => new EntityKey(e.Blueprint, e.Identifier)).ToHashSet();
+            var (created, updated, unchanged) = await WriteAsync([.. result.Entities], failures, cancellationToken).ConfigureAwait(false);
+            var deleted = 0;
+            foreach (var gone in everything.Select(e => new EntityKey(e.Blueprint, e.Identifier)).Where(k => !keep.Contains(k)).Distinct())
+            {
+                var stored = await _catalog.Store.GetEntityAsync(gone.Blueprint, gone.Identifier, cancellationToken).ConfigureAwait(false);
+                if (stored?.DataSource?.Integration != _integration.Identifier)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    deleted += await _catalog.DeleteEntityAsync(gone.Blueprint, gone.Identifier, _config?.DeleteDependentEntities ?? false, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+                }
+                catch (CatalogValidationException ex)
+                {
+                    failures.AddRange(ex.Errors.Select(e => e.ToString()));
+                }
+            }
+
+            return new KindReport
+            {
+                Kind = change.Kind,
+                Fetched = 1,
+                Mapped = result.Entities.Count,
+                Created = created,
+                Updated = updated,
+                Unchanged = unchanged,
+                Deleted = deleted,
+                Failures = failures,
+                Duration = clock.Elapsed,
+            };
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>A hash of what a sync writes (not timestamps): equal hashes mean the entity need not be rewritten.</summary>
     private static string ContentHash(Entity entity)
     {

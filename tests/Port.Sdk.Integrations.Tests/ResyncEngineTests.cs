@@ -181,4 +181,36 @@ public sealed class ResyncEngineTests : IDisposable
 
         Assert.Equal(250, await catalog.Store.CountAsync("service"));
     }
+
+    [Fact]
+    public async Task LiveEvents_UpsertDeselectDelete_AndRaceWithResync()
+    {
+        var (catalog, integration, engine) = await CreateAsync();
+        using var _ = catalog;
+        using var __ = engine;
+        await engine.ResyncAsync();
+
+        var created = await engine.ApplyEventAsync(new IntegrationEvent("repository", JsonDocument.Parse(Repo(900)).RootElement));
+        var changed = await engine.ApplyEventAsync(new IntegrationEvent("repository", JsonDocument.Parse(Repo(900, stars: 5)).RootElement));
+        var archived = await engine.ApplyEventAsync(new IntegrationEvent("repository", JsonDocument.Parse(Repo(0, archived: true)).RootElement));
+        var deleted = await engine.ApplyEventAsync(new IntegrationEvent("repository", JsonDocument.Parse(Repo(1)).RootElement, Deleted: true));
+
+        Assert.Equal((1, 0), (created.Created, created.Deleted));
+        Assert.Equal(1, changed.Updated);
+        Assert.Equal(1, archived.Deleted);
+        Assert.Equal(1, deleted.Deleted);
+        Assert.Null(await catalog.GetEntityAsync("service", "repo-0"));
+        Assert.Equal(5, (await catalog.GetEntityAsync("service", "repo-900"))!.Properties["stars"].GetDouble());
+
+        // Events racing a resync wait for it (the resync holds the engine first): it restores repo-0 and repo-1 and
+        // deletes the stale repo-900; then every event lands.
+        var resync = engine.ResyncAsync();
+        var events = Enumerable.Range(1000, 20).Select(i => engine.ApplyEventAsync(new IntegrationEvent("repository", JsonDocument.Parse(Repo(i)).RootElement))).ToList();
+        var reports = await Task.WhenAll(events);
+        var resyncReport = await resync;
+
+        Assert.All(reports, r => Assert.Equal(1, r.Created));
+        Assert.Equal(1, resyncReport.Kinds[0].Deleted);
+        Assert.Equal(250 + 20, await catalog.Store.CountAsync("service"));
+    }
 }
