@@ -141,7 +141,7 @@ public sealed class ResyncEngine : IDisposable
                 foreach (var item in page)
                 {
                     fetched++;
-                    var result = _mapper.Map(kind, item, context);
+                    var result = await ResolveQueriesAsync(_mapper.Map(kind, item, context), cancellationToken).ConfigureAwait(false);
                     failures.AddRange(result.Failures.Select(f => f.ToString()));
                     foreach (var entity in result.Entities)
                     {
@@ -258,7 +258,7 @@ public sealed class ResyncEngine : IDisposable
             var clock = Stopwatch.StartNew();
             var context = new MappingContext(_integration.Identifier);
             var failures = new List<string>();
-            var result = change.Deleted ? MappingResult.Empty : _mapper.Map(change.Kind, change.Item, context);
+            var result = change.Deleted ? MappingResult.Empty : await ResolveQueriesAsync(_mapper.Map(change.Kind, change.Item, context), cancellationToken).ConfigureAwait(false);
             failures.AddRange(result.Failures.Select(f => f.ToString()));
             var everything = _mapper is JqSemanticMapper jq ? jq.MapIgnoringSelector(change.Kind, change.Item, context).Entities : result.Entities;
             var keep = result.Entities.Select(e => new EntityKey(e.Blueprint, e.Identifier)).ToHashSet();
@@ -299,6 +299,46 @@ public sealed class ResyncEngine : IDisposable
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>Sets the relations (and teams) a mapping gave as search queries to the identifiers the catalog finds for them.</summary>
+    private async Task<MappingResult> ResolveQueriesAsync(MappingResult result, CancellationToken cancellationToken)
+    {
+        if (result.RelationQueries.Count == 0)
+        {
+            return result;
+        }
+
+        var entities = result.Entities.ToDictionary(e => new EntityKey(e.Blueprint, e.Identifier));
+        foreach (var query in result.RelationQueries)
+        {
+            if (!entities.TryGetValue(query.Entity, out var entity))
+            {
+                continue;
+            }
+
+            var targets = new List<string>();
+            var blueprints = await _catalog.GetBlueprintAsync(entity.Blueprint, cancellationToken).ConfigureAwait(false);
+            var target = query.Relation == "$team" ? null : blueprints?.Relations.GetValueOrDefault(query.Relation)?.Target;
+            await foreach (var found in _catalog.SearchAsync(query.Query, target, cancellationToken).ConfigureAwait(false))
+            {
+                targets.Add(found.Identifier);
+            }
+
+            entities[query.Entity] = query.Relation == "$team"
+                ? entity with { Team = targets }
+                : entity with
+                {
+                    Relations = new Dictionary<string, EntityRelation>(entity.Relations)
+                    {
+                        [query.Relation] = blueprints?.Relations.GetValueOrDefault(query.Relation)?.Many == true
+                            ? EntityRelation.ToMany([.. targets])
+                            : targets.Count > 0 ? EntityRelation.To(targets[0]) : EntityRelation.None,
+                    },
+                };
+        }
+
+        return result with { Entities = [.. result.Entities.Select(e => entities[new EntityKey(e.Blueprint, e.Identifier)])] };
     }
 
     /// <summary>A hash of what a sync writes (not timestamps): equal hashes mean the entity need not be rewritten.</summary>

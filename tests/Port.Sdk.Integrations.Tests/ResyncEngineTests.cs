@@ -213,4 +213,52 @@ public sealed class ResyncEngineTests : IDisposable
         Assert.Equal(1, resyncReport.Kinds[0].Deleted);
         Assert.Equal(250 + 20, await catalog.Store.CountAsync("service"));
     }
+
+    [Fact]
+    public async Task Resync_RelationGivenAsSearchQuery_IsResolvedAgainstTheCatalog()
+    {
+        using var catalog = new PortCatalog(new SqliteEntityStore(Path.Combine(_directory.FullName, "query.db")));
+        await catalog.RegisterBlueprintsAsync(
+        [
+            PortJson.ReadBlueprint("""{ "identifier": "user", "schema": { "properties": { "email": { "type": "string" } } } }"""),
+            PortJson.ReadBlueprint("""{ "identifier": "issue", "relations": { "assignee": { "target": "user" } } }"""),
+        ]);
+        await catalog.UpsertEntityAsync(PortJson.ReadEntity("""{ "identifier": "jane", "blueprint": "user", "properties": { "email": "jane@acme.com" } }"""));
+        var config = PortAppConfig.Parse("""
+            resources:
+              - kind: issue
+                selector:
+                  query: 'true'
+                port:
+                  entity:
+                    mappings:
+                      identifier: .key
+                      blueprint: '"issue"'
+                      relations:
+                        assignee:
+                          combinator: '"and"'
+                          rules:
+                            - property: '"email"'
+                              operator: '"="'
+                              value: .assignee
+            """);
+        var integration = new TestIntegration { };
+        integration.Items.Add("""{ "key": "PAY-1", "assignee": "jane@acme.com" }""");
+        using var engine = new ResyncEngine(catalog, new KindIntegration("issue", integration), new JqSemanticMapper(config), config);
+
+        await engine.ResyncAsync();
+
+        Assert.Equal("jane", (await catalog.GetEntityAsync("issue", "PAY-1"))!.Relations["assignee"].Targets.Single());
+    }
+
+    private sealed class KindIntegration(string kind, TestIntegration inner) : IIntegration
+    {
+        public string Identifier => inner.Identifier;
+
+        public IReadOnlyList<string> Kinds => [kind];
+
+        public IAsyncEnumerable<IReadOnlyList<JsonElement>> FetchAsync(string kind, CancellationToken cancellationToken = default) => inner.FetchAsync(kind, cancellationToken);
+
+        public IAsyncEnumerable<IntegrationEvent> WatchAsync(CancellationToken cancellationToken = default) => inner.WatchAsync(cancellationToken);
+    }
 }
