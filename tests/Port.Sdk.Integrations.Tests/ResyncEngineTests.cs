@@ -261,4 +261,33 @@ public sealed class ResyncEngineTests : IDisposable
 
         public IAsyncEnumerable<IntegrationEvent> WatchAsync(CancellationToken cancellationToken = default) => inner.WatchAsync(cancellationToken);
     }
+
+    [Fact]
+    public async Task ScheduledService_ResyncsRepeatedly_AndStopsWithTheHost()
+    {
+        var (catalog, integration, engine) = await CreateAsync();
+        using var _ = catalog;
+        using var __ = engine;
+        var service = new ScheduledResyncService(engine, TimeSpan.FromMilliseconds(10));
+        var twice = new TaskCompletionSource();
+        var runs = 0;
+        service.Completed += (_, report) =>
+        {
+            if (Interlocked.Increment(ref runs) == 2)
+            {
+                twice.TrySetResult();
+            }
+        };
+        using var host = new Microsoft.Extensions.Hosting.HostBuilder()
+            .ConfigureServices((_, services) => Microsoft.Extensions.DependencyInjection.ServiceCollectionHostedServiceExtensions.AddHostedService(services, _ => service))
+            .Build();
+
+        await host.StartAsync();
+        await twice.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await host.StopAsync();
+
+        Assert.True(runs >= 2);
+        Assert.Equal(250, Assert.Single(service.LastReport!.Kinds).Unchanged + Assert.Single(service.LastReport.Kinds).Created);
+        Assert.Equal(250, await catalog.Store.CountAsync("service"));
+    }
 }
