@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Port.Sdk.Integrations;
 
@@ -66,14 +68,16 @@ public sealed class ResyncEngine : IDisposable
     private readonly ISemanticMapper _mapper;
     private readonly PortAppConfig? _config;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ILogger _logger;
 
     /// <summary>Initializes a new instance of the <see cref="ResyncEngine"/> class.</summary>
     /// <param name="catalog">The catalog to write into.</param>
     /// <param name="integration">The source of raw items.</param>
     /// <param name="mapper">Maps raw items to entities.</param>
     /// <param name="config">The mapping configuration, for its deletion settings; <see langword="null"/> for the defaults.</param>
+    /// <param name="logger">Where runs are logged (counts and failures, never item payloads); <see langword="null"/> for none.</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    public ResyncEngine(PortCatalog catalog, IIntegration integration, ISemanticMapper mapper, PortAppConfig? config = null)
+    public ResyncEngine(PortCatalog catalog, IIntegration integration, ISemanticMapper mapper, PortAppConfig? config = null, ILogger<ResyncEngine>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(integration);
@@ -82,6 +86,7 @@ public sealed class ResyncEngine : IDisposable
         _integration = integration;
         _mapper = mapper;
         _config = config;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
     /// <summary>Runs one full resync.</summary>
@@ -92,8 +97,11 @@ public sealed class ResyncEngine : IDisposable
     public async Task<ResyncReport> ResyncAsync(IProgress<KindReport>? progress = null, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        using var activity = PortDiagnostics.ActivitySource.StartActivity("port.resync");
+        activity?.SetTag("port.integration", _integration.Identifier);
         try
         {
+            Log.ResyncStarted(_logger, _integration.Identifier, string.Join(", ", _integration.Kinds));
             var reports = new List<KindReport>();
             var seen = new Dictionary<string, HashSet<EntityKey>>(StringComparer.Ordinal);
             var completed = true;
@@ -108,6 +116,8 @@ public sealed class ResyncEngine : IDisposable
 
             if (!completed)
             {
+                Finish(reports, activity);
+                Log.DeletionSkipped(_logger, _integration.Identifier, "a kind failed before its last page");
                 return new ResyncReport { Integration = _integration.Identifier, Kinds = reports, Completed = false, DeletionSkippedReason = "a kind failed before its last page; nothing is deleted after an incomplete resync" };
             }
 
@@ -117,6 +127,12 @@ public sealed class ResyncEngine : IDisposable
                 Deleted = deleted.GetValueOrDefault(r.Kind),
                 Failures = [.. r.Failures, .. refused.GetValueOrDefault(r.Kind) ?? []],
             }).ToList();
+            Finish(final, activity);
+            if (reason is not null)
+            {
+                Log.DeletionSkipped(_logger, _integration.Identifier, reason);
+            }
+
             return new ResyncReport { Integration = _integration.Identifier, Kinds = final, Completed = true, DeletionSkippedReason = reason };
         }
         finally
@@ -282,7 +298,7 @@ public sealed class ResyncEngine : IDisposable
                 }
             }
 
-            return new KindReport
+            var eventReport = new KindReport
             {
                 Kind = change.Kind,
                 Fetched = 1,
@@ -294,6 +310,8 @@ public sealed class ResyncEngine : IDisposable
                 Failures = failures,
                 Duration = clock.Elapsed,
             };
+            PortDiagnostics.Record(_integration.Identifier, eventReport);
+            return eventReport;
         }
         finally
         {
@@ -390,6 +408,21 @@ public sealed class ResyncEngine : IDisposable
         }
 
         return (deleted, refused, null);
+    }
+
+    private void Finish(IEnumerable<KindReport> reports, Activity? activity)
+    {
+        foreach (var report in reports)
+        {
+            PortDiagnostics.Record(_integration.Identifier, report);
+            Log.KindSynced(_logger, _integration.Identifier, report.Kind, report.Fetched, report.Created, report.Updated, report.Unchanged, report.Deleted, report.Failures.Count, report.Duration.TotalSeconds);
+            foreach (var failure in report.Failures.Take(20))
+            {
+                Log.ItemFailed(_logger, _integration.Identifier, failure);
+            }
+        }
+
+        activity?.SetTag("port.entities.written", reports.Sum(r => r.Created + r.Updated));
     }
 
     /// <summary>Releases the engine's lock.</summary>
