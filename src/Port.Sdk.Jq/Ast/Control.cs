@@ -438,10 +438,22 @@ internal sealed class LabelNode(string name, Node body) : Node
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {
         var label = new object();
-        IEnumerator<JqValue> values;
+        return UntilBreak(() => body.Eval(input, Env.BindLabel(env, name, label), ctx), label);
+    }
+
+    public override IEnumerable<(JqValue, PathList?)> Paths(JqValue input, PathList? path, Env? env, Interpreter ctx)
+    {
+        var label = new object();
+        return UntilBreak(() => body.Paths(input, path, Env.BindLabel(env, name, label), ctx), label);
+    }
+
+    /// <summary>Yields the outputs of <paramref name="source"/> until a <c>break</c> to <paramref name="label"/>, which ends them quietly.</summary>
+    private static IEnumerable<T> UntilBreak<T>(Func<IEnumerable<T>> source, object label)
+    {
+        IEnumerator<T> values;
         try
         {
-            values = body.Eval(input, Env.BindLabel(env, name, label), ctx).GetEnumerator();
+            values = source().GetEnumerator();
         }
         catch (BreakException ex) when (ReferenceEquals(ex.Label, label))
         {
@@ -449,28 +461,6 @@ internal sealed class LabelNode(string name, Node body) : Node
         }
 
         using var disposable = values;
-        while (true)
-        {
-            try
-            {
-                if (!values.MoveNext())
-                {
-                    yield break;
-                }
-            }
-            catch (BreakException ex) when (ReferenceEquals(ex.Label, label))
-            {
-                yield break;
-            }
-
-            yield return values.Current;
-        }
-    }
-
-    public override IEnumerable<(JqValue, PathList?)> Paths(JqValue input, PathList? path, Env? env, Interpreter ctx)
-    {
-        var label = new object();
-        using var values = body.Paths(input, path, Env.BindLabel(env, name, label), ctx).GetEnumerator();
         while (true)
         {
             try
