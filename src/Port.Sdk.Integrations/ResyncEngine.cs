@@ -197,34 +197,25 @@ public sealed class ResyncEngine : IDisposable
             return (0, 0, 0);
         }
 
+        var stored = await _catalog.GetStoredEntitiesAsync(entities.Select(e => new EntityKey(e.Blueprint, e.Identifier)), cancellationToken).ConfigureAwait(false);
         var changed = new List<Entity>();
-        var created = 0;
+        var isNew = new HashSet<EntityKey>();
         var unchanged = 0;
-        foreach (var group in entities.GroupBy(e => e.Blueprint))
+        foreach (var entity in entities)
         {
-            var stored = new Dictionary<string, Entity>(StringComparer.Ordinal);
-            var identifiers = JsonSerializer.SerializeToElement(group.Select(e => e.Identifier).Distinct().ToArray(), IntegrationsJsonContext.Default.StringArray);
-            var query = new EntityQuery { Blueprint = group.Key, Filter = new SearchQuery { Rules = [new PropertyRule { Property = "$identifier", Operator = "in", Value = identifiers }] } };
-            await foreach (var existing in _catalog.Store.QueryAsync(query, cancellationToken).ConfigureAwait(false))
+            var key = new EntityKey(entity.Blueprint, entity.Identifier);
+            if (!stored.TryGetValue(key, out var existing))
             {
-                stored[existing.Identifier] = existing;
+                isNew.Add(key);
+                changed.Add(entity);
             }
-
-            foreach (var entity in group)
+            else if (ContentHash(existing) == ContentHash(entity))
             {
-                if (!stored.TryGetValue(entity.Identifier, out var existing))
-                {
-                    created++;
-                    changed.Add(entity);
-                }
-                else if (ContentHash(existing) == ContentHash(entity))
-                {
-                    unchanged++;
-                }
-                else
-                {
-                    changed.Add(entity);
-                }
+                unchanged++;
+            }
+            else
+            {
+                changed.Add(entity);
             }
         }
 
@@ -232,7 +223,7 @@ public sealed class ResyncEngine : IDisposable
         try
         {
             await _catalog.UpsertEntitiesAsync(changed, options, cancellationToken).ConfigureAwait(false);
-            return (created, changed.Count - created, unchanged);
+            return (isNew.Count, changed.Count - isNew.Count, unchanged);
         }
         catch (CatalogValidationException)
         {
@@ -242,10 +233,9 @@ public sealed class ResyncEngine : IDisposable
             {
                 try
                 {
-                    var isNew = await _catalog.Store.GetEntityAsync(entity.Blueprint, entity.Identifier, cancellationToken).ConfigureAwait(false) is null;
                     await _catalog.UpsertEntityAsync(entity, options, cancellationToken).ConfigureAwait(false);
                     written++;
-                    writtenNew += isNew ? 1 : 0;
+                    writtenNew += isNew.Contains(new EntityKey(entity.Blueprint, entity.Identifier)) ? 1 : 0;
                 }
                 catch (CatalogValidationException ex)
                 {
@@ -362,7 +352,7 @@ public sealed class ResyncEngine : IDisposable
     /// <summary>A hash of what a sync writes (not timestamps): equal hashes mean the entity need not be rewritten.</summary>
     private static string ContentHash(Entity entity)
     {
-        var content = entity with { CreatedAt = null, UpdatedAt = null, DataSource = entity.DataSource };
+        var content = entity with { CreatedAt = null, UpdatedAt = null };
         var json = PortJson.Write(content with { Properties = new SortedDictionary<string, JsonElement>(content.Properties.ToDictionary(), StringComparer.Ordinal) });
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
     }
@@ -428,6 +418,3 @@ public sealed class ResyncEngine : IDisposable
     /// <summary>Releases the engine's lock.</summary>
     public void Dispose() => _gate.Dispose();
 }
-
-[System.Text.Json.Serialization.JsonSerializable(typeof(string[]))]
-internal sealed partial class IntegrationsJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

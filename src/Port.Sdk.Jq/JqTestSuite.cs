@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace Port.Sdk.Jq;
 
@@ -167,8 +166,6 @@ public static class JqTestSuite
     public static string Summary(IReadOnlyCollection<JqTestResult> results)
     {
         ArgumentNullException.ThrowIfNull(results);
-        var builder = new StringBuilder();
-        builder.Append(CultureInfo.InvariantCulture, $"{results.Count(r => r.Passed)} of {results.Count} tests passed");
-        return builder.ToString();
+        return string.Create(CultureInfo.InvariantCulture, $"{results.Count(r => r.Passed)} of {results.Count} tests passed");
     }
 }

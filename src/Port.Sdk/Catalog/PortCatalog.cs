@@ -511,7 +511,7 @@ public sealed partial class PortCatalog : IDisposable
             var keys = entities.Where(e => e is not null).Select(e => new EntityKey(e.Blueprint ?? string.Empty, e.Identifier ?? string.Empty)).ToList();
             var stamps = new Dictionary<EntityKey, EntityStamp>(await Store.GetStampsAsync(
                 keys.Concat(entities.Where(e => e is not null).SelectMany(e => RelationTargets(e, blueprints))), cancellationToken).ConfigureAwait(false));
-            var originals = mode == WriteMode.Merge ? await FindAsync(keys, cancellationToken).ConfigureAwait(false) : [];
+            var originals = mode == WriteMode.Merge ? await GetStoredEntitiesAsync(keys, cancellationToken).ConfigureAwait(false) : new Dictionary<EntityKey, Entity>();
             foreach (var input in entities)
             {
                 ArgumentNullException.ThrowIfNull(input, nameof(entities));
@@ -779,9 +779,17 @@ public sealed partial class PortCatalog : IDisposable
         }
     }
 
-    /// <summary>Finds stored entities by key, with one <c>$identifier in [...]</c> query per blueprint and chunk.</summary>
-    private async Task<Dictionary<EntityKey, Entity>> FindAsync(IEnumerable<EntityKey> keys, CancellationToken cancellationToken)
+    /// <summary>
+    /// Gets many entities as stored (without computed properties), with one <c>$identifier in [...]</c> query per
+    /// blueprint and 500 identifiers: what a sync compares its mapped entities with.
+    /// </summary>
+    /// <param name="keys">The entities to get.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>Those that exist, by key.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="keys"/> is <see langword="null"/>.</exception>
+    public async Task<IReadOnlyDictionary<EntityKey, Entity>> GetStoredEntitiesAsync(IEnumerable<EntityKey> keys, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(keys);
         var found = new Dictionary<EntityKey, Entity>();
         foreach (var group in keys.Distinct().GroupBy(k => k.Blueprint))
         {
