@@ -10,6 +10,8 @@ internal static class Program
 
         Commands:
           jq      a jq-compatible JSON processor (run 'port jq --help')
+          map     the entities a port-app-config mapping gives for sample items (run 'port map --help')
+          sync    a resync of items from files into a SQLite catalog, or its plan (run 'port sync --help')
         """;
 
     private static int Main(string[] args)
@@ -23,6 +25,8 @@ internal static class Program
         return args[0] switch
         {
             "jq" => JqCommand.Run(args[1..], Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error),
+            "map" => MapCommand.Run(args[1..], Console.In, Console.Out, Console.Error),
+            "sync" => SyncCommand.Run(args[1..], Console.Out, Console.Error),
             _ => UnknownCommand(args[0]),
         };
     }

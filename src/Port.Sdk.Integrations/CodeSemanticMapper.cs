@@ -75,7 +75,7 @@ public sealed class CodeSemanticMapper : ISemanticMapper
         ArgumentNullException.ThrowIfNull(context);
         if (!_maps.TryGetValue(kind, out var maps))
         {
-            return MappingResult.Empty;
+            return MappingResult.NotSelected;
         }
 
         var entities = new List<Entity>();

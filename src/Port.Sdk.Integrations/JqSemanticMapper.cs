@@ -45,12 +45,15 @@ public sealed class JqSemanticMapper : ISemanticMapper
         var failures = new List<MappingFailure>();
         var queries = new List<RelationQuery>();
         var input = JqValue.FromJsonElement(item);
+        var anySelected = false;
         foreach (var resource in Config.Resources.Where(r => r.Kind == kind))
         {
             if (!ignoreSelector && (!TryEvaluate(resource.Selector, input, kind, null, failures, out var selected) || selected is not { IsTruthy: true }))
             {
                 continue;
             }
+
+            anySelected = true;
 
             var inputs = new List<JqValue>();
             if (resource.ItemsToParse is { } itemsToParse)
@@ -89,7 +92,8 @@ public sealed class JqSemanticMapper : ISemanticMapper
             }
         }
 
-        return new MappingResult(entities, failures) { RelationQueries = queries };
+        // A selector that fails to evaluate is a failure of the item, so it counts as selected for the report.
+        return new MappingResult(entities, failures) { RelationQueries = queries, Selected = anySelected || failures.Count > 0 };
     }
 
     private static Entity? MapOne(EntityMapping mapping, JqValue input, string kind, int? index, MappingContext context, List<MappingFailure> failures, List<RelationQuery> queries)
@@ -99,13 +103,28 @@ public sealed class JqSemanticMapper : ISemanticMapper
         var blueprint = RequiredString(mapping.Blueprint, input, kind, index, failures);
         var title = OptionalString(mapping.Title, input, kind, index, failures);
         var icon = OptionalString(mapping.Icon, input, kind, index, failures);
-        var properties = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        foreach (var (name, expression) in mapping.Properties)
+        // One JSON document for all the properties, not one per property: they share it.
+        var properties = new Dictionary<string, JsonElement>(mapping.Properties.Count, StringComparer.Ordinal);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
         {
-            if (TryEvaluate(expression, input, kind, index, failures, out var value) && value is { } v)
+            writer.WriteStartObject();
+            foreach (var (name, expression) in mapping.Properties)
             {
-                properties[name] = v.ToJsonElement();
+                if (TryEvaluate(expression, input, kind, index, failures, out var value) && value is { } v)
+                {
+                    writer.WritePropertyName(name);
+                    writer.WriteRawValue(v.ToJson(), skipInputValidation: true);
+                }
             }
+
+            writer.WriteEndObject();
+        }
+
+        var reader = new Utf8JsonReader(buffer.WrittenSpan, new JsonReaderOptions { MaxDepth = 10_001 });
+        foreach (var property in JsonElement.ParseValue(ref reader).EnumerateObject())
+        {
+            properties[property.Name] = property.Value;
         }
 
         var relations = new Dictionary<string, EntityRelation>(StringComparer.Ordinal);

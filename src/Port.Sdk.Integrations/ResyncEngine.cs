@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,6 +13,9 @@ public sealed record KindReport
 
     /// <summary>Gets how many raw items were fetched.</summary>
     public int Fetched { get; init; }
+
+    /// <summary>Gets how many of the fetched items passed the kind's selector.</summary>
+    public int Selected { get; init; }
 
     /// <summary>Gets how many entities the items mapped to.</summary>
     public int Mapped { get; init; }
@@ -54,6 +55,41 @@ public sealed record ResyncReport
     public string? DeletionSkippedReason { get; init; }
 }
 
+/// <summary>What a resync would do to one kind: <see cref="ResyncEngine.PlanAsync"/>'s answer.</summary>
+public sealed record KindPlan
+{
+    /// <summary>Gets the kind.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>Gets the counts (fetched, selected, mapped, would create, would update, unchanged) and the failures.</summary>
+    public KindReport Report { get; init; } = null!;
+
+    /// <summary>Gets the entities that would be created.</summary>
+    public List<EntityKey> Create { get; init; } = [];
+
+    /// <summary>Gets the entities that would be rewritten because they changed.</summary>
+    public List<EntityKey> Update { get; init; } = [];
+
+    /// <summary>Gets the stale entities that would be deleted.</summary>
+    public List<EntityKey> Delete { get; init; } = [];
+}
+
+/// <summary>What a resync would do, without doing it.</summary>
+public sealed record ResyncPlan
+{
+    /// <summary>Gets the integration.</summary>
+    public required string Integration { get; init; }
+
+    /// <summary>Gets the plan of each kind.</summary>
+    public required IReadOnlyList<KindPlan> Kinds { get; init; }
+
+    /// <summary>Gets a value indicating whether every kind was fetched to the end without error.</summary>
+    public bool Completed { get; init; }
+
+    /// <summary>Gets why stale entities would not be deleted, when they would not.</summary>
+    public string? DeletionSkippedReason { get; init; }
+}
+
 /// <summary>
 /// Runs full resyncs of an integration into the catalog: fetch every kind page by page, map, write what changed in
 /// batches, then delete the entities this integration wrote before and did not see again — only after every kind
@@ -89,6 +125,25 @@ public sealed class ResyncEngine : IDisposable
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
+    /// <summary>
+    /// Gets or sets how many threads map the items of a page at once. The mapper must then be safe for concurrent use,
+    /// as <see cref="JqSemanticMapper"/> and <see cref="CodeSemanticMapper"/> are (the latter when its delegates are).
+    /// Set it to 1 to map on the resync's own thread.
+    /// </summary>
+    /// <value>The default value is <see cref="Environment.ProcessorCount"/>.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int MappingParallelism
+    {
+        get => _mappingParallelism;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _mappingParallelism = value;
+        }
+    }
+
+    private int _mappingParallelism = Environment.ProcessorCount;
+
     /// <summary>Runs one full resync.</summary>
     /// <param name="progress">Receives the report of each kind as it finishes.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests; a cancelled resync deletes nothing.</param>
@@ -103,11 +158,11 @@ public sealed class ResyncEngine : IDisposable
         {
             Log.ResyncStarted(_logger, _integration.Identifier, string.Join(", ", _integration.Kinds));
             var reports = new List<KindReport>();
-            var seen = new Dictionary<string, HashSet<EntityKey>>(StringComparer.Ordinal);
+            var seen = new Dictionary<string, HashSet<ulong>>(StringComparer.Ordinal);
             var completed = true;
             foreach (var kind in _integration.Kinds)
             {
-                var (report, keys, finished) = await SyncKindAsync(kind, cancellationToken).ConfigureAwait(false);
+                var (report, keys, finished) = await SyncKindAsync(kind, null, cancellationToken).ConfigureAwait(false);
                 reports.Add(report);
                 seen[kind] = keys;
                 completed &= finished;
@@ -141,12 +196,59 @@ public sealed class ResyncEngine : IDisposable
         }
     }
 
-    private async Task<(KindReport Report, HashSet<EntityKey> Seen, bool Finished)> SyncKindAsync(string kind, CancellationToken cancellationToken)
+    /// <summary>
+    /// Works out what a full resync would do — fetch, select, map, validate and compare every kind — and writes
+    /// nothing: the entities it would create and update, and the stale ones it would delete (or why it would not).
+    /// Waits for a resync or event under way, like one.
+    /// </summary>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The plan.</returns>
+    public async Task<ResyncPlan> PlanAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var plans = new List<KindPlan>();
+            var seen = new Dictionary<string, HashSet<ulong>>(StringComparer.Ordinal);
+            var completed = true;
+            foreach (var kind in _integration.Kinds)
+            {
+                var plan = new KindPlan { Kind = kind };
+                var (report, keys, finished) = await SyncKindAsync(kind, plan, cancellationToken).ConfigureAwait(false);
+                plans.Add(plan with { Report = report });
+                seen[kind] = keys;
+                completed &= finished;
+            }
+
+            if (!completed)
+            {
+                return new ResyncPlan { Integration = _integration.Identifier, Kinds = plans, Completed = false, DeletionSkippedReason = "a kind failed before its last page; nothing would be deleted after an incomplete resync" };
+            }
+
+            var (stale, owned) = await FindStaleAsync(seen, cancellationToken).ConfigureAwait(false);
+            var reason = RefusalReason(stale.Count, owned);
+            if (reason is null)
+            {
+                foreach (var plan in plans)
+                {
+                    plan.Delete.AddRange(stale.Where(s => s.Kind == plan.Kind).Select(s => s.Key));
+                }
+            }
+
+            return new ResyncPlan { Integration = _integration.Identifier, Kinds = plans, Completed = true, DeletionSkippedReason = reason };
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<(KindReport Report, HashSet<ulong> Seen, bool Finished)> SyncKindAsync(string kind, KindPlan? plan, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var seen = new HashSet<EntityKey>();
+        var seen = new HashSet<ulong>();
         var failures = new List<string>();
-        int fetched = 0, mapped = 0, created = 0, updated = 0, unchanged = 0;
+        int fetched = 0, selected = 0, mapped = 0, created = 0, updated = 0, unchanged = 0;
         var pending = new List<Entity>();
         var finished = true;
         var context = new MappingContext(_integration.Identifier);
@@ -154,28 +256,29 @@ public sealed class ResyncEngine : IDisposable
         {
             await foreach (var page in _integration.FetchAsync(kind, cancellationToken).ConfigureAwait(false))
             {
-                foreach (var item in page)
+                foreach (var mappedItem in MapPage(kind, page, context, cancellationToken))
                 {
                     fetched++;
-                    var result = await ResolveQueriesAsync(_mapper.Map(kind, item, context), cancellationToken).ConfigureAwait(false);
+                    var result = await ResolveQueriesAsync(mappedItem, cancellationToken).ConfigureAwait(false);
+                    selected += result.Selected ? 1 : 0;
                     failures.AddRange(result.Failures.Select(f => f.ToString()));
                     foreach (var entity in result.Entities)
                     {
                         mapped++;
-                        seen.Add(new EntityKey(entity.Blueprint, entity.Identifier));
+                        seen.Add(Fingerprint(entity.Blueprint, entity.Identifier));
                         pending.Add(entity);
                     }
                 }
 
                 if (pending.Count >= BatchSize)
                 {
-                    var (c, u, n) = await WriteAsync(pending, failures, cancellationToken).ConfigureAwait(false);
+                    var (c, u, n) = await WriteAsync(pending, failures, plan, cancellationToken).ConfigureAwait(false);
                     (created, updated, unchanged) = (created + c, updated + u, unchanged + n);
                     pending.Clear();
                 }
             }
 
-            var (c2, u2, n2) = await WriteAsync(pending, failures, cancellationToken).ConfigureAwait(false);
+            var (c2, u2, n2) = await WriteAsync(pending, failures, plan, cancellationToken).ConfigureAwait(false);
             (created, updated, unchanged) = (created + c2, updated + u2, unchanged + n2);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -185,19 +288,38 @@ public sealed class ResyncEngine : IDisposable
             finished = false;
         }
 
-        var report = new KindReport { Kind = kind, Fetched = fetched, Mapped = mapped, Created = created, Updated = updated, Unchanged = unchanged, Failures = failures, Duration = clock.Elapsed };
+        var report = new KindReport { Kind = kind, Fetched = fetched, Selected = selected, Mapped = mapped, Created = created, Updated = updated, Unchanged = unchanged, Failures = failures, Duration = clock.Elapsed };
         return (report, seen, finished);
     }
 
+    /// <summary>Maps a page's items, on up to <see cref="MappingParallelism"/> threads (mapping is CPU-bound), in page order.</summary>
+    private MappingResult[] MapPage(string kind, IReadOnlyList<JsonElement> page, MappingContext context, CancellationToken cancellationToken)
+    {
+        var results = new MappingResult[page.Count];
+        if (MappingParallelism <= 1 || page.Count < 16)
+        {
+            for (var i = 0; i < page.Count; i++)
+            {
+                results[i] = _mapper.Map(kind, page[i], context);
+            }
+
+            return results;
+        }
+
+        var options = new ParallelOptions { MaxDegreeOfParallelism = MappingParallelism, CancellationToken = cancellationToken };
+        Parallel.For(0, page.Count, options, i => results[i] = _mapper.Map(kind, page[i], context));
+        return results;
+    }
+
     /// <summary>Writes the entities that changed, in one batch; when the batch is rejected, entity by entity, so one bad entity does not hold back the rest.</summary>
-    private async Task<(int Created, int Updated, int Unchanged)> WriteAsync(List<Entity> entities, List<string> failures, CancellationToken cancellationToken)
+    private async Task<(int Created, int Updated, int Unchanged)> WriteAsync(List<Entity> entities, List<string> failures, KindPlan? plan, CancellationToken cancellationToken)
     {
         if (entities.Count == 0)
         {
             return (0, 0, 0);
         }
 
-        var stored = await _catalog.GetStoredEntitiesAsync(entities.Select(e => new EntityKey(e.Blueprint, e.Identifier)), cancellationToken).ConfigureAwait(false);
+        var stored = await _catalog.Store.GetStampsAsync(entities.Select(e => new EntityKey(e.Blueprint, e.Identifier)), cancellationToken).ConfigureAwait(false);
         var changed = new List<Entity>();
         var isNew = new HashSet<EntityKey>();
         var unchanged = 0;
@@ -209,7 +331,7 @@ public sealed class ResyncEngine : IDisposable
                 isNew.Add(key);
                 changed.Add(entity);
             }
-            else if (ContentHash(existing) == ContentHash(entity))
+            else if (existing.ContentHash is { } hash && hash == EntityContentHash.Compute(entity))
             {
                 unchanged++;
             }
@@ -220,6 +342,24 @@ public sealed class ResyncEngine : IDisposable
         }
 
         var options = new EntityWriteOptions { CreateMissingRelatedEntities = _config?.CreateMissingRelatedEntities ?? true };
+        if (plan is not null)
+        {
+            var errors = await _catalog.ValidateEntitiesAsync(changed, options, cancellationToken).ConfigureAwait(false);
+            failures.AddRange(errors.Select(e => e.ToString()));
+            var invalid = errors.Where(e => e.Entity is not null).Select(e => new EntityKey(e.Blueprint, e.Entity!)).ToHashSet();
+            var (creates, updates) = (plan.Create.Count, plan.Update.Count);
+            foreach (var entity in changed)
+            {
+                var key = new EntityKey(entity.Blueprint, entity.Identifier);
+                if (!invalid.Contains(key))
+                {
+                    (isNew.Contains(key) ? plan.Create : plan.Update).Add(key);
+                }
+            }
+
+            return (plan.Create.Count - creates, plan.Update.Count - updates, unchanged);
+        }
+
         try
         {
             await _catalog.UpsertEntitiesAsync(changed, options, cancellationToken).ConfigureAwait(false);
@@ -268,7 +408,7 @@ public sealed class ResyncEngine : IDisposable
             failures.AddRange(result.Failures.Select(f => f.ToString()));
             var everything = _mapper is JqSemanticMapper jq ? jq.MapIgnoringSelector(change.Kind, change.Item, context).Entities : result.Entities;
             var keep = result.Entities.Select(e => new EntityKey(e.Blueprint, e.Identifier)).ToHashSet();
-            var (created, updated, unchanged) = await WriteAsync([.. result.Entities], failures, cancellationToken).ConfigureAwait(false);
+            var (created, updated, unchanged) = await WriteAsync([.. result.Entities], failures, null, cancellationToken).ConfigureAwait(false);
             var deleted = 0;
             foreach (var gone in everything.Select(e => new EntityKey(e.Blueprint, e.Identifier)).Where(k => !keep.Contains(k)).Distinct())
             {
@@ -349,43 +489,75 @@ public sealed class ResyncEngine : IDisposable
         return result with { Entities = [.. result.Entities.Select(e => entities[new EntityKey(e.Blueprint, e.Identifier)])] };
     }
 
-    /// <summary>A hash of what a sync writes (not timestamps): equal hashes mean the entity need not be rewritten.</summary>
-    private static string ContentHash(Entity entity)
+    /// <summary>
+    /// A 64-bit FNV-1a fingerprint of an entity's key: a resync remembers what it saw in 8 bytes per entity instead of
+    /// the two strings. Two keys sharing a fingerprint (about 1 in 10^9 for 200,000 keys) can only keep a stale entity
+    /// one resync longer, never delete a seen one.
+    /// </summary>
+    private static ulong Fingerprint(string blueprint, string identifier)
     {
-        var content = entity with { CreatedAt = null, UpdatedAt = null };
-        var json = PortJson.Write(content with { Properties = new SortedDictionary<string, JsonElement>(content.Properties.ToDictionary(), StringComparer.Ordinal) });
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+        var hash = 14695981039346656037UL;
+        foreach (var c in blueprint)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        hash = (hash ^ 0xFFFF) * 1099511628211UL;
+        foreach (var c in identifier)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return hash;
     }
 
-    private async Task<(Dictionary<string, int> Deleted, Dictionary<string, List<string>> Refused, string? Reason)> DeleteStaleAsync(Dictionary<string, HashSet<EntityKey>> seen, CancellationToken cancellationToken)
+    /// <summary>The entities this integration wrote that the resync did not see, and how many it owns in all.</summary>
+    private async Task<(List<(EntityKey Key, string Kind)> Stale, int Owned)> FindStaleAsync(Dictionary<string, HashSet<ulong>> seen, CancellationToken cancellationToken)
     {
-        var owned = new List<Entity>();
-        await foreach (var entity in _catalog.Store.QueryAsync(new EntityQuery(), cancellationToken).ConfigureAwait(false))
+        // Only keys and metadata are read, so the memory this takes grows with the stale entities, not the catalog.
+        var owned = 0;
+        var stale = new List<(EntityKey Key, string Kind)>();
+        await foreach (var (key, stamp) in _catalog.Store.QueryStampsAsync(new EntityQuery(), cancellationToken).ConfigureAwait(false))
         {
-            if (entity.DataSource?.Integration == _integration.Identifier)
+            if (stamp.DataSource is not { } source || source.Integration != _integration.Identifier)
             {
-                owned.Add(entity);
+                continue;
+            }
+
+            owned++;
+            if (seen.TryGetValue(source.Kind, out var keys) && !keys.Contains(Fingerprint(key.Blueprint, key.Identifier)))
+            {
+                stale.Add((key, source.Kind));
             }
         }
 
-        var stale = owned
-            .Where(e => seen.TryGetValue(e.DataSource!.Kind, out var keys) && !keys.Contains(new EntityKey(e.Blueprint, e.Identifier)))
-            .ToList();
+        return (stale, owned);
+    }
+
+    private string? RefusalReason(int stale, int owned)
+    {
         var threshold = _config?.EntityDeletionThreshold ?? 0.9;
-        if (owned.Count > 0 && stale.Count > threshold * owned.Count)
+        return owned > 0 && stale > threshold * owned
+            ? $"deleting {stale} of the integration's {owned} entities would exceed entityDeletionThreshold ({threshold:0.##}); nothing was deleted (an empty API answer or a revoked token looks like this)"
+            : null;
+    }
+
+    private async Task<(Dictionary<string, int> Deleted, Dictionary<string, List<string>> Refused, string? Reason)> DeleteStaleAsync(Dictionary<string, HashSet<ulong>> seen, CancellationToken cancellationToken)
+    {
+        var (stale, owned) = await FindStaleAsync(seen, cancellationToken).ConfigureAwait(false);
+        if (RefusalReason(stale.Count, owned) is { } reason)
         {
-            return ([], [], $"deleting {stale.Count} of the integration's {owned.Count} entities would exceed entityDeletionThreshold ({threshold:0.##}); nothing was deleted (an empty API answer or a revoked token looks like this)");
+            return ([], [], reason);
         }
 
         var deleted = new Dictionary<string, int>(StringComparer.Ordinal);
         var refused = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var entity in stale)
+        foreach (var (key, kind) in stale)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var kind = entity.DataSource!.Kind;
             try
             {
-                if (await _catalog.DeleteEntityAsync(entity.Blueprint, entity.Identifier, _config?.DeleteDependentEntities ?? false, cancellationToken).ConfigureAwait(false))
+                if (await _catalog.DeleteEntityAsync(key.Blueprint, key.Identifier, _config?.DeleteDependentEntities ?? false, cancellationToken).ConfigureAwait(false))
                 {
                     deleted[kind] = deleted.GetValueOrDefault(kind) + 1;
                 }

@@ -29,6 +29,17 @@ public sealed class SqliteEntityStore : IEntityStore
         CREATE INDEX relations_by_target ON relations (target_blueprint, target_identifier);
         CREATE INDEX relations_by_source ON relations (source_blueprint, source_identifier);
         """,
+
+        // What a sync reads of each entity (its EntityStamp), as columns written with it, so it is read without the JSON.
+        // Rows written before keep a null content_hash: a sync rewrites them once.
+        """
+        ALTER TABLE entities ADD COLUMN created_at TEXT;
+        ALTER TABLE entities ADD COLUMN source_integration TEXT;
+        ALTER TABLE entities ADD COLUMN source_kind TEXT;
+        ALTER TABLE entities ADD COLUMN content_hash TEXT;
+        UPDATE entities SET created_at = json_extract(json, '$.createdAt'), source_integration = json_extract(json, '$.dataSource.integration'),
+            source_kind = json_extract(json, '$.dataSource.kind');
+        """,
     ];
 
     private readonly string _connectionString;
@@ -162,20 +173,52 @@ public sealed class SqliteEntityStore : IEntityStore
                     parameters.Add(($"$i{i}", k.Identifier));
                     return $"$i{i}";
                 });
-                var sql = "SELECT identifier, json_extract(json, '$.createdAt'), json_extract(json, '$.dataSource.integration'), json_extract(json, '$.dataSource.kind') "
+                var sql = "SELECT identifier, created_at, source_integration, source_kind, content_hash "
                     + $"FROM entities WHERE blueprint = $bp AND identifier IN ({string.Join(", ", names)})";
                 await using var command = Command(connection, sql, [.. parameters]);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    DateTimeOffset? created = reader.IsDBNull(1) ? null : DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture);
-                    EntityDataSource? source = reader.IsDBNull(2) ? null : new EntityDataSource(reader.GetString(2), reader.IsDBNull(3) ? string.Empty : reader.GetString(3));
-                    stamps[new EntityKey(group.Key, reader.GetString(0))] = new EntityStamp(created, source);
+                    stamps[new EntityKey(group.Key, reader.GetString(0))] = ReadStamp(reader, 1);
                 }
             }
         }
 
         return stamps;
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<KeyValuePair<EntityKey, EntityStamp>> QueryStampsAsync(EntityQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Filter is not null)
+        {
+            // Rules may need the in-memory evaluator: read whole entities, as QueryAsync does.
+            await foreach (var entity in QueryAsync(query, cancellationToken).ConfigureAwait(false))
+            {
+                yield return new(new EntityKey(entity.Blueprint, entity.Identifier), new EntityStamp(entity.CreatedAt, entity.DataSource) { ContentHash = EntityContentHash.Compute(entity) });
+            }
+
+            yield break;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var sql = "SELECT blueprint, identifier, created_at, source_integration, source_kind, content_hash FROM entities"
+            + (query.Blueprint is null ? string.Empty : " WHERE blueprint = $bp");
+        await using var command = query.Blueprint is null ? Command(connection, sql) : Command(connection, sql, ("$bp", query.Blueprint));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new(new EntityKey(reader.GetString(0), reader.GetString(1)), ReadStamp(reader, 2));
+        }
+    }
+
+    /// <summary>Reads createdAt, dataSource.integration, dataSource.kind and content_hash from four columns.</summary>
+    private static EntityStamp ReadStamp(SqliteDataReader reader, int first)
+    {
+        DateTimeOffset? created = reader.IsDBNull(first) ? null : DateTimeOffset.Parse(reader.GetString(first), CultureInfo.InvariantCulture);
+        EntityDataSource? source = reader.IsDBNull(first + 1) ? null : new EntityDataSource(reader.GetString(first + 1), reader.IsDBNull(first + 2) ? string.Empty : reader.GetString(first + 2));
+        return new EntityStamp(created, source) { ContentHash = reader.IsDBNull(first + 3) ? null : reader.GetString(first + 3) };
     }
 
     /// <inheritdoc/>
@@ -220,7 +263,8 @@ public sealed class SqliteEntityStore : IEntityStore
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken).ConfigureAwait(false);
         await using var deleteEntity = Command(connection, "DELETE FROM entities WHERE blueprint = $bp AND identifier = $id", ("$bp", string.Empty), ("$id", string.Empty));
         await using var deleteRelations = Command(connection, "DELETE FROM relations WHERE source_blueprint = $bp AND source_identifier = $id", ("$bp", string.Empty), ("$id", string.Empty));
-        await using var upsert = Command(connection, "INSERT OR REPLACE INTO entities (blueprint, identifier, json) VALUES ($bp, $id, $json)", ("$bp", string.Empty), ("$id", string.Empty), ("$json", string.Empty));
+        await using var upsert = Command(connection, "INSERT OR REPLACE INTO entities (blueprint, identifier, json, content_hash, created_at, source_integration, source_kind) VALUES ($bp, $id, $json, $hash, $created, $integration, $kind)",
+            ("$bp", string.Empty), ("$id", string.Empty), ("$json", string.Empty), ("$hash", string.Empty), ("$created", string.Empty), ("$integration", string.Empty), ("$kind", string.Empty));
         await using var relate = Command(connection, "INSERT INTO relations VALUES ($sbp, $sid, $rel, $tbp, $tid)", ("$sbp", string.Empty), ("$sid", string.Empty), ("$rel", string.Empty), ("$tbp", string.Empty), ("$tid", string.Empty));
         foreach (var command in new[] { deleteEntity, deleteRelations, upsert, relate })
         {
@@ -255,7 +299,16 @@ public sealed class SqliteEntityStore : IEntityStore
         foreach (var entity in changes.Upserts)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await Run(upsert, cancellationToken, entity.Blueprint, entity.Identifier, PortJson.Write(entity)).ConfigureAwait(false);
+            await Run(
+                upsert,
+                cancellationToken,
+                entity.Blueprint,
+                entity.Identifier,
+                PortJson.Write(entity),
+                EntityContentHash.Compute(entity),
+                entity.CreatedAt?.ToString("O", CultureInfo.InvariantCulture),
+                entity.DataSource?.Integration,
+                entity.DataSource?.Kind).ConfigureAwait(false);
             if (!blueprints.TryGetValue(entity.Blueprint, out var blueprint))
             {
                 continue;
@@ -276,11 +329,11 @@ public sealed class SqliteEntityStore : IEntityStore
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task Run(SqliteCommand command, CancellationToken cancellationToken, params string[] values)
+    private static async Task Run(SqliteCommand command, CancellationToken cancellationToken, params string?[] values)
     {
         for (var i = 0; i < values.Length; i++)
         {
-            command.Parameters[i].Value = values[i];
+            command.Parameters[i].Value = (object?)values[i] ?? DBNull.Value;
         }
 
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -31,6 +31,37 @@ public abstract class EntityStoreConformanceTests
     }
 
 
+    /// <summary>Stamps: bulk lookup and listing give creation time, data source and the content hash of what is stored.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Stamps_GiveCreatedAtDataSourceAndContentHash_OfStoredEntities()
+    {
+        using var catalog = await CreateAsync(CreateStore());
+        await SeedAsync(catalog);
+        await catalog.UpsertEntityAsync(Entity("""{ "identifier": "synced", "blueprint": "team", "dataSource": { "integration": "github-acme", "kind": "team" } }"""));
+        var keys = new[] { new EntityKey("team", "synced"), new EntityKey("service", "search"), new EntityKey("service", "missing") };
+
+        var stamps = await catalog.Store.GetStampsAsync(keys);
+        var listed = new Dictionary<EntityKey, EntityStamp>();
+        await foreach (var (key, stamp) in catalog.Store.QueryStampsAsync(new EntityQuery()))
+        {
+            listed[key] = stamp;
+        }
+
+        Assert.Equal(2, stamps.Count);
+        Assert.Equal(9, listed.Count);
+        Assert.Equal(new EntityDataSource("github-acme", "team"), stamps[keys[0]].DataSource);
+        foreach (var key in keys.Take(2))
+        {
+            var stored = (await catalog.Store.GetEntityAsync(key.Blueprint, key.Identifier))!;
+            Assert.Equal(stored.CreatedAt, stamps[key].CreatedAt);
+            Assert.Equal(EntityContentHash.Compute(stored), stamps[key].ContentHash);
+            Assert.Equal(stamps[key], listed[key]);
+        }
+
+        Assert.NotEqual(stamps[keys[0]].ContentHash, stamps[keys[1]].ContentHash);
+    }
+
     /// <summary>Upsert entity, invalid: names the entity, pointer and rule, and writes nothing.</summary>
     /// <returns>A task.</returns>
     [Fact]

@@ -26,7 +26,7 @@ public sealed class CodeSemanticMapperTests
         Assert.Equal("acme/api", entity.Title);
         Assert.Equal(new EntityDataSource("github-acme", "repository"), entity.DataSource);
         Assert.Equal("InvalidOperationException: a repository without a name", Assert.Single(bad.Failures).Message);
-        Assert.Same(MappingResult.Empty, other);
+        Assert.Same(MappingResult.NotSelected, other);
     }
 }
 

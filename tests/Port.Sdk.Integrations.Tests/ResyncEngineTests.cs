@@ -290,4 +290,65 @@ public sealed class ResyncEngineTests : IDisposable
         Assert.Equal(250, Assert.Single(service.LastReport!.Kinds).Unchanged + Assert.Single(service.LastReport.Kinds).Created);
         Assert.Equal(250, await catalog.Store.CountAsync("service"));
     }
+
+    [Fact]
+    public async Task Resync_Report_CountsSelectedItems()
+    {
+        var (catalog, integration, engine) = await CreateAsync();
+        using var _ = catalog;
+        using var __ = engine;
+        integration.Items[3] = Repo(3, archived: true);
+        integration.Items[4] = Repo(4, archived: true);
+
+        var kind = Assert.Single((await engine.ResyncAsync()).Kinds);
+
+        Assert.Equal((250, 248, 248, 248), (kind.Fetched, kind.Selected, kind.Mapped, kind.Created));
+    }
+
+    [Fact]
+    public async Task Plan_ListsCreatesUpdatesDeletes_AndWritesNothing()
+    {
+        var (catalog, integration, engine) = await CreateAsync();
+        using var _ = catalog;
+        using var __ = engine;
+        var empty = Assert.Single((await engine.PlanAsync()).Kinds);
+        Assert.Equal(250, empty.Create.Count);
+        Assert.Equal(0, await catalog.Store.CountAsync("service"));
+
+        await engine.ResyncAsync();
+        integration.Items[0] = Repo(0, stars: 99);
+        integration.Items[1] = Repo(1, archived: true);
+        integration.Items[2] = Repo(2, language: "7");
+        integration.Items.Add(Repo(250));
+        var plan = await engine.PlanAsync();
+
+        var kind = Assert.Single(plan.Kinds);
+        Assert.Equal([new EntityKey("service", "repo-250")], kind.Create);
+        Assert.Equal([new EntityKey("service", "repo-0")], kind.Update);
+        Assert.Equal([new EntityKey("service", "repo-1")], kind.Delete);
+        Assert.Equal(247, kind.Report.Unchanged);
+        Assert.Contains(kind.Report.Failures, f => f.StartsWith("entity 'repo-2' of blueprint 'service' /properties/language", StringComparison.Ordinal));
+        Assert.Equal(250, await catalog.Store.CountAsync("service"));
+        Assert.Equal(1, (await catalog.GetEntityAsync("service", "repo-0"))!.Properties["stars"].GetDouble());
+    }
+
+    [Fact]
+    public async Task Resync_SampleOrganisation_StreamsPagesWithBothMappingModes()
+    {
+        foreach (var parallelism in new[] { 1, 2 })
+        {
+            using var catalog = new PortCatalog(new SqliteEntityStore(Path.Combine(_directory.FullName, $"sample-{parallelism}.db")));
+            await catalog.RegisterBlueprintAsync(PortJson.ReadBlueprint("""{ "identifier": "service", "schema": { "properties": { "stars": { "type": "number" }, "language": { "type": ["string", "null"] } } } }"""));
+            var config = PortAppConfig.Parse(Config.Replace(".stars", ".stargazers_count", StringComparison.Ordinal));
+            using var engine = new ResyncEngine(catalog, new Testing.SampleGitHubIntegration { Count = 1_234 }, new JqSemanticMapper(config), config) { MappingParallelism = parallelism };
+
+            var first = Assert.Single((await engine.ResyncAsync()).Kinds);
+            var second = Assert.Single((await engine.ResyncAsync()).Kinds);
+
+            var archived = Enumerable.Range(0, 1_234).Count(i => i % 11 == 0);
+            Assert.Equal((1_234, 1_234 - archived, 1_234 - archived, 0), (first.Fetched, first.Selected, first.Created, first.Failures.Count));
+            Assert.Equal((0, 0, 1_234 - archived), (second.Created, second.Updated, second.Unchanged));
+            Assert.Equal(Testing.GitHubSamples.Repository(5).GetProperty("stargazers_count").GetInt32(), (await catalog.GetEntityAsync("service", Testing.GitHubSamples.RepositoryName(5)))!.Properties["stars"].GetInt32());
+        }
+    }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Port.Sdk;
 
 /// <summary>
@@ -59,11 +61,28 @@ public interface IEntityStore
         {
             if (await GetEntityAsync(key.Blueprint, key.Identifier, cancellationToken).ConfigureAwait(false) is { } entity)
             {
-                stamps[key] = new EntityStamp(entity.CreatedAt, entity.DataSource);
+                stamps[key] = new EntityStamp(entity.CreatedAt, entity.DataSource) { ContentHash = EntityContentHash.Compute(entity) };
             }
         }
 
         return stamps;
+    }
+
+    /// <summary>
+    /// Streams the keys and metadata of the stored entities that match a query, without whole entities: what a sync
+    /// reads to find the entities it owns. The default implementation reads them with <see cref="QueryAsync"/>; a
+    /// store overrides it to read only the metadata.
+    /// </summary>
+    /// <param name="query">The blueprint to search (or all), and the filter in the search rule language.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The key and metadata of each matching entity.</returns>
+    async IAsyncEnumerable<KeyValuePair<EntityKey, EntityStamp>> QueryStampsAsync(EntityQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await foreach (var entity in QueryAsync(query, cancellationToken).ConfigureAwait(false))
+        {
+            yield return new(new EntityKey(entity.Blueprint, entity.Identifier), new EntityStamp(entity.CreatedAt, entity.DataSource) { ContentHash = EntityContentHash.Compute(entity) });
+        }
     }
 
     /// <summary>Counts the entities of a blueprint.</summary>
@@ -92,10 +111,17 @@ public readonly record struct EntityKey(string Blueprint, string Identifier)
     public override string ToString() => $"{Blueprint}/{Identifier}";
 }
 
-/// <summary>What a write keeps of an existing entity it replaces.</summary>
+/// <summary>What a write keeps of an existing entity it replaces, and what a sync compares it by.</summary>
 /// <param name="CreatedAt">When the entity was first written.</param>
 /// <param name="DataSource">What wrote it.</param>
-public sealed record EntityStamp(DateTimeOffset? CreatedAt, EntityDataSource? DataSource);
+public sealed record EntityStamp(DateTimeOffset? CreatedAt, EntityDataSource? DataSource)
+{
+    /// <summary>
+    /// Gets the <see cref="EntityContentHash"/> of the entity as stored, or <see langword="null"/> when the store does
+    /// not know it (the entity is then treated as changed).
+    /// </summary>
+    public string? ContentHash { get; init; }
+}
 
 /// <summary>What <see cref="IEntityStore.QueryAsync"/> finds.</summary>
 public sealed record EntityQuery

@@ -25,8 +25,14 @@ public sealed record MappingContext(string Integration);
 /// <param name="Failures">Why parts of the item could not be mapped; the other entities still stand.</param>
 public sealed record MappingResult(IReadOnlyList<Entity> Entities, IReadOnlyList<MappingFailure> Failures)
 {
-    /// <summary>Gets a result with no entity and no failure (an item the selector skips).</summary>
+    /// <summary>Gets a result with no entity and no failure, for an item that passed its selector.</summary>
     public static MappingResult Empty { get; } = new([], []);
+
+    /// <summary>Gets the result of an item that no selector of its kind passes.</summary>
+    public static MappingResult NotSelected { get; } = new([], []) { Selected = false };
+
+    /// <summary>Gets a value indicating whether the item passed its kind's selector (a mapper without selectors passes every item).</summary>
+    public bool Selected { get; init; } = true;
 
     /// <summary>
     /// Gets the relations (and teams) the mapping gave as a search query rather than identifiers: the runtime

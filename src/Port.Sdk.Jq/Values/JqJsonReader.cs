@@ -97,11 +97,16 @@ internal sealed class JqJsonReader
     public static JqValue FromElement(JsonElement element)
     {
         var bytes = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element);
-        var reader = new JqJsonReader();
+
+        // One reader per thread: its name cache then spans calls, so the keys of items of one shape are decoded once.
+        var reader = t_elementReader ??= new JqJsonReader();
         var json = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = int.MaxValue / 2 });
         json.Read();
         return reader.ReadValue(ref json);
     }
+
+    [ThreadStatic]
+    private static JqJsonReader? t_elementReader;
 
     private readonly Stack<List<KeyValuePair<string, JqValue>>> _memberLists = new();
     private bool _lastNameShared;

@@ -212,6 +212,28 @@ public sealed partial class PortCatalog : IDisposable
     public Task<IReadOnlyList<Entity>> UpsertEntitiesAsync(IReadOnlyList<Entity> entities, EntityWriteOptions? options = null, CancellationToken cancellationToken = default)
         => WriteAsync(entities, WriteMode.Replace, options, cancellationToken);
 
+    /// <summary>
+    /// Checks what <see cref="UpsertEntitiesAsync"/> would check — schema, relations, the batch's own duplicates —
+    /// and writes nothing: what a sync plan reports.
+    /// </summary>
+    /// <param name="entities">The entities.</param>
+    /// <param name="options">How missing related entities are treated.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The errors; empty when every entity would be written.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="entities"/> is <see langword="null"/>.</exception>
+    public async Task<IReadOnlyList<CatalogError>> ValidateEntitiesAsync(IReadOnlyList<Entity> entities, EntityWriteOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await WriteAsync(entities, WriteMode.Replace, options, cancellationToken, validateOnly: true).ConfigureAwait(false);
+            return [];
+        }
+        catch (CatalogValidationException ex)
+        {
+            return ex.Errors;
+        }
+    }
+
     /// <summary>Deletes an entity; refused while other entities relate to it, unless its dependents are deleted too.</summary>
     /// <param name="blueprint">The entity's blueprint.</param>
     /// <param name="identifier">The entity's identifier.</param>
@@ -494,7 +516,7 @@ public sealed partial class PortCatalog : IDisposable
         Merge,
     }
 
-    private async Task<IReadOnlyList<Entity>> WriteAsync(IReadOnlyList<Entity> entities, WriteMode mode, EntityWriteOptions? options, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Entity>> WriteAsync(IReadOnlyList<Entity> entities, WriteMode mode, EntityWriteOptions? options, CancellationToken cancellationToken, bool validateOnly = false)
     {
         ArgumentNullException.ThrowIfNull(entities);
         options ??= EntityWriteOptions.Default;
@@ -566,6 +588,11 @@ public sealed partial class PortCatalog : IDisposable
             if (errors.Count > 0)
             {
                 throw new CatalogValidationException(errors);
+            }
+
+            if (validateOnly)
+            {
+                return [.. batch.Values];
             }
 
             var upserts = placeholders.Values.Concat(batch.Values).ToList();

@@ -1,0 +1,177 @@
+using System.Text.Json;
+using Port.Sdk.Integrations;
+using Port.Sdk.Sqlite;
+
+namespace Port.Sdk.Cli.Commands;
+
+/// <summary><c>port sync</c>: a full resync of items read from files into a SQLite catalog, or with <c>--plan</c>, what it would do.</summary>
+internal static class SyncCommand
+{
+    public const string Help = """
+        Usage: port sync --config FILE --db FILE --input KIND=FILE [--input KIND=FILE ...]
+                         [--blueprints DIR] [--integration ID] [--plan]
+
+        Runs a full resync of the items in the files (one file per kind) into the catalog in a SQLite file:
+        entities created, changed ones rewritten, and the ones this integration wrote before and no longer
+        has deleted (within the configuration's entityDeletionThreshold). With --plan, writes nothing and
+        prints what the resync would create (+), update (~) and delete (-).
+
+        Options:
+          --config FILE        the mapping configuration (Port's port-app-config format)
+          --db FILE            the catalog's SQLite file (created when missing)
+          --input KIND=FILE    the raw items of a kind: a JSON array, or JSON texts one after another
+          --blueprints DIR     register the blueprints in DIR/*.json first (with --plan: on a copy of the file)
+          --integration ID     the integration whose entities these are (default: cli)
+          --plan               print what would change; write nothing
+          -h, --help           this help
+
+        Exit status: 0 on success, 1 when items or entities failed or stale entities were not deleted,
+        2 on usage errors, 3 when the configuration or a blueprint is invalid.
+        """;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (!CommandLine.TryParse(args, ["--config", "--db", "--input", "--blueprints", "--integration"], ["--plan"], out var options, out var error))
+        {
+            return CommandLine.Usage(stderr, "sync", error, Help);
+        }
+
+        if (options.ContainsKey("--help"))
+        {
+            stdout.WriteLine(Help);
+            return 0;
+        }
+
+        if (!options.TryGetValue("--config", out var configPath) || !options.TryGetValue("--db", out var db) || !options.TryGetValue("--input", out var inputs))
+        {
+            return CommandLine.Usage(stderr, "sync", "--config, --db and at least one --input are required.", Help);
+        }
+
+        var files = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var input in inputs.Split('\n'))
+        {
+            var split = input.IndexOf('=', StringComparison.Ordinal);
+            if (split <= 0 || split == input.Length - 1)
+            {
+                return CommandLine.Usage(stderr, "sync", $"'--input {input}' must be KIND=FILE.", Help);
+            }
+
+            files[input[..split]] = input[(split + 1)..];
+        }
+
+        if (!CommandLine.TryLoadConfig(configPath, stderr, "sync", out var config))
+        {
+            return 3;
+        }
+
+        var plan = options.ContainsKey("--plan");
+        var path = db;
+        if (plan && options.ContainsKey("--blueprints"))
+        {
+            // Registering blueprints writes: a plan registers them on a copy, so the catalog file stays as it was.
+            path = Path.Combine(Path.GetTempPath(), $"port-plan-{Guid.NewGuid():N}.db");
+            if (File.Exists(db))
+            {
+                using var source = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Mode=ReadOnly");
+                source.Open();
+                using var backup = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}");
+                backup.Open();
+                source.BackupDatabase(backup);
+            }
+        }
+
+        try
+        {
+            return RunAsync(config, files, path, options, plan, stdout, stderr).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            if (!ReferenceEquals(path, db))
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                foreach (var file in Directory.GetFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path) + "*"))
+                {
+                    File.Delete(file);
+                }
+            }
+        }
+    }
+
+    private static async Task<int> RunAsync(PortAppConfig config, Dictionary<string, string> files, string path, Dictionary<string, string> options, bool plan, TextWriter stdout, TextWriter stderr)
+    {
+        using var catalog = new PortCatalog(new SqliteEntityStore(path));
+        if (options.TryGetValue("--blueprints", out var directory))
+        {
+            try
+            {
+                var blueprints = Directory.GetFiles(directory, "*.json").Order(StringComparer.Ordinal).Select(f => PortJson.ReadBlueprint(File.ReadAllText(f))).ToList();
+                await catalog.RegisterBlueprintsAsync(blueprints).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is CatalogValidationException or JsonException or IOException)
+            {
+                stderr.WriteLine($"port sync: the blueprints in '{directory}' are invalid: {ex.Message}");
+                return 3;
+            }
+        }
+
+        var integration = new FileIntegration(options.GetValueOrDefault("--integration", "cli"), files);
+        using var engine = new ResyncEngine(catalog, integration, new JqSemanticMapper(config), config);
+        if (plan)
+        {
+            var result = await engine.PlanAsync().ConfigureAwait(false);
+            foreach (var kind in result.Kinds)
+            {
+                var r = kind.Report;
+                stdout.WriteLine($"{kind.Kind}: {r.Fetched} fetched, {r.Selected} selected, {r.Mapped} mapped: {kind.Create.Count} to create, {kind.Update.Count} to update, {r.Unchanged} unchanged, {kind.Delete.Count} to delete, {r.Failures.Count} failed");
+                foreach (var key in kind.Create)
+                {
+                    stdout.WriteLine($"  + {key}");
+                }
+
+                foreach (var key in kind.Update)
+                {
+                    stdout.WriteLine($"  ~ {key}");
+                }
+
+                foreach (var key in kind.Delete)
+                {
+                    stdout.WriteLine($"  - {key}");
+                }
+
+                foreach (var failure in r.Failures)
+                {
+                    stderr.WriteLine($"port sync: {failure}");
+                }
+            }
+
+            return Finish(result.DeletionSkippedReason, result.Kinds.Sum(k => k.Report.Failures.Count), stdout, "Plan only: nothing was written.");
+        }
+
+        var report = await engine.ResyncAsync().ConfigureAwait(false);
+        foreach (var kind in report.Kinds)
+        {
+            stdout.WriteLine($"{kind.Kind}: {kind.Fetched} fetched, {kind.Selected} selected, {kind.Mapped} mapped: {kind.Created} created, {kind.Updated} updated, {kind.Unchanged} unchanged, {kind.Deleted} deleted, {kind.Failures.Count} failed in {kind.Duration.TotalSeconds:0.###} s");
+            foreach (var failure in kind.Failures)
+            {
+                stderr.WriteLine($"port sync: {failure}");
+            }
+        }
+
+        return Finish(report.DeletionSkippedReason, report.Kinds.Sum(k => k.Failures.Count), stdout, null);
+    }
+
+    private static int Finish(string? deletionSkipped, int failures, TextWriter stdout, string? footer)
+    {
+        if (deletionSkipped is not null)
+        {
+            stdout.WriteLine($"Stale entities not deleted: {deletionSkipped}.");
+        }
+
+        if (footer is not null)
+        {
+            stdout.WriteLine(footer);
+        }
+
+        return failures > 0 || deletionSkipped is not null ? 1 : 0;
+    }
+}
