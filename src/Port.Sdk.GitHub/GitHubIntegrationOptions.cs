@@ -1,0 +1,89 @@
+namespace Port.Sdk.GitHub;
+
+/// <summary>How the GitHub integration connects and how hard it may use the API.</summary>
+public sealed class GitHubIntegrationOptions
+{
+    /// <summary>Gets or sets the organisation to sync.</summary>
+    public string Organization { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the personal access token (or installation token). Never logged or reported.</summary>
+    /// <value>The default value is <see langword="null"/>: anonymous, as for a fixture server.</value>
+    public string? Token { get; set; }
+
+    /// <summary>Gets or sets the REST API's base address: GitHub Enterprise Server's <c>https://host/api/v3/</c>, or a fixture server.</summary>
+    /// <value>The default value is <c>https://api.github.com/</c>.</value>
+    public Uri BaseAddress { get; set; } = new("https://api.github.com/");
+
+    /// <summary>Gets or sets the integration identifier written into each entity's data source.</summary>
+    /// <value>The default value is <see langword="null"/>: <c>github-{organization}</c>.</value>
+    public string? Identifier { get; set; }
+
+    /// <summary>Gets or sets the kinds to sync, in order (teams first, so repositories can relate to them).</summary>
+    /// <value>The default value is <c>team</c>, <c>user</c>, <c>repository</c>, <c>pull-request</c>.</value>
+    public IList<string> Kinds { get; set; } = [.. GitHubIntegration.AllKinds];
+
+    /// <summary>Gets or sets how far back closed and merged pull requests are synced.</summary>
+    /// <value>The default value is 30 days.</value>
+    public TimeSpan ClosedPullRequestWindow { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Gets or sets how many times a request failing transiently (5xx, a timeout, a dropped connection) is retried.</summary>
+    /// <value>The default value is 5.</value>
+    public int MaxRetries { get; set; } = 5;
+
+    /// <summary>Gets or sets the first retry's delay; each further retry doubles it, with jitter.</summary>
+    /// <value>The default value is 200 milliseconds.</value>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Gets or sets the longest the integration waits for an exhausted rate limit to reset (or a <c>Retry-After</c>); longer fails the request.</summary>
+    /// <value>The default value is 15 minutes.</value>
+    public TimeSpan MaxRateLimitWait { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Gets or sets how many requests may be in flight at once.</summary>
+    /// <value>The default value is 4.</value>
+    public int MaxConcurrency { get; set; } = 4;
+
+    /// <summary>Gets or sets a value indicating whether responses are kept with their ETags, so an unchanged page costs a 304 (which GitHub does not count against the rate limit).</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool UseConditionalRequests { get; set; } = true;
+
+    /// <summary>Gets or sets the secret webhook deliveries are signed with (<c>X-Hub-Signature-256</c>). Never logged or reported.</summary>
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>Gets or sets the clock, for retry and rate-limit waits and the pull-request window.</summary>
+    /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    internal void Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(Organization))
+        {
+            errors.Add("The field Organization is required.");
+        }
+
+        if (!BaseAddress.IsAbsoluteUri)
+        {
+            errors.Add($"The field BaseAddress must be an absolute URI, was '{BaseAddress}'.");
+        }
+
+        if (MaxRetries is < 0 or > 20)
+        {
+            errors.Add($"The field MaxRetries must be between 0 and 20, was '{MaxRetries}'.");
+        }
+
+        if (MaxConcurrency is < 1 or > 64)
+        {
+            errors.Add($"The field MaxConcurrency must be between 1 and 64, was '{MaxConcurrency}'.");
+        }
+
+        foreach (var kind in Kinds.Where(k => !GitHubIntegration.AllKinds.Contains(k)))
+        {
+            errors.Add($"The kind '{kind}' is not supported; the kinds are {string.Join(", ", GitHubIntegration.AllKinds.Select(k => $"'{k}'"))}.");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException($"The 'GitHubIntegrationOptions' are invalid.{Environment.NewLine}Validation Errors:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}");
+        }
+    }
+}

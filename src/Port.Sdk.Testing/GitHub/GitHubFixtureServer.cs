@@ -1,0 +1,235 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Port.Sdk.Testing;
+
+/// <summary>
+/// A real HTTP server on 127.0.0.1 (Kestrel, a free port) that answers GitHub REST requests for a generated
+/// organisation, in GitHub's shapes: repositories, pull requests, teams with members and repositories, and users,
+/// with <c>Link</c> pagination, <c>X-RateLimit-*</c> headers, ETags answered with 304, and injected faults
+/// (5xx, secondary rate limits with <c>Retry-After</c>, an exhausted primary limit, slow answers, dropped
+/// connections). Point Octokit (or any client) at <see cref="BaseAddress"/>; nothing is mocked in the client.
+/// </summary>
+public sealed class GitHubFixtureServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly GitHubFixtureOrganization _org;
+    private int _requests;
+    private int _notModified;
+    private int _faultsInjected;
+    private int _remaining;
+    private long _counter;
+
+    private GitHubFixtureServer(WebApplication app, GitHubFixtureOrganization org)
+    {
+        _app = app;
+        _org = org;
+        _remaining = org.RateLimit;
+    }
+
+    /// <summary>Gets the organisation served.</summary>
+    public GitHubFixtureOrganization Organization => _org;
+
+    /// <summary>Gets the server's base address, such as <c>http://127.0.0.1:41234/</c>.</summary>
+    public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>Gets how many requests the server answered (faults included).</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>Gets how many requests were answered 304 Not Modified.</summary>
+    public int NotModified => Volatile.Read(ref _notModified);
+
+    /// <summary>Gets how many faults were injected.</summary>
+    public int FaultsInjected => Volatile.Read(ref _faultsInjected);
+
+    /// <summary>Gets or sets the fraction of requests (0 to 1) answered with a transient fault (502, 503, secondary rate limit, or a dropped connection), chosen deterministically.</summary>
+    /// <value>The default value is 0.</value>
+    public double FaultRate { get; set; }
+
+    /// <summary>Gets or sets how long each answer is delayed.</summary>
+    /// <value>The default value is zero.</value>
+    public TimeSpan Latency { get; set; }
+
+    /// <summary>Gets or sets the primary rate limit's remaining requests; at 0, requests get 403 with <c>X-RateLimit-Remaining: 0</c> until <see cref="RateLimitResetAfter"/> has passed since it ran out.</summary>
+    public int RateLimitRemaining { get => Volatile.Read(ref _remaining); set => Volatile.Write(ref _remaining, value); }
+
+    /// <summary>Gets or sets how long an exhausted primary rate limit takes to reset.</summary>
+    /// <value>The default value is one second.</value>
+    public TimeSpan RateLimitResetAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets the <c>Authorization</c> header of the last request.</summary>
+    public string? LastAuthorization { get; private set; }
+
+    private DateTimeOffset? _exhaustedAt;
+
+    /// <summary>Starts a server for an organisation.</summary>
+    /// <param name="organization">The organisation to serve; <see langword="null"/> for the default one.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The running server.</returns>
+    public static async Task<GitHubFixtureServer> StartAsync(GitHubFixtureOrganization? organization = null, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var server = new GitHubFixtureServer(app, organization ?? new GitHubFixtureOrganization());
+        app.Run(server.HandleAsync);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        return server;
+    }
+
+    /// <summary>Stops the server.</summary>
+    /// <returns>A task that completes when the server has stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var n = Interlocked.Increment(ref _requests);
+        LastAuthorization = context.Request.Headers.Authorization.ToString();
+        if (Latency > TimeSpan.Zero)
+        {
+            await Task.Delay(Latency, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        var response = context.Response;
+        var reset = DateTimeOffset.UtcNow.Add(RateLimitResetAfter).ToUnixTimeSeconds();
+        if (Interlocked.Decrement(ref _remaining) < 0)
+        {
+            _exhaustedAt ??= DateTimeOffset.UtcNow;
+            if (DateTimeOffset.UtcNow - _exhaustedAt < RateLimitResetAfter)
+            {
+                response.StatusCode = 403;
+                response.Headers["X-RateLimit-Limit"] = _org.RateLimit.ToString(CultureInfo.InvariantCulture);
+                response.Headers["X-RateLimit-Remaining"] = "0";
+                response.Headers["X-RateLimit-Reset"] = _exhaustedAt.Value.Add(RateLimitResetAfter).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+                await WriteMessageAsync(response, "API rate limit exceeded for user ID 1.", "https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting").ConfigureAwait(false);
+                return;
+            }
+
+            _exhaustedAt = null;
+            Volatile.Write(ref _remaining, _org.RateLimit - 1);
+        }
+
+        response.Headers["X-RateLimit-Limit"] = _org.RateLimit.ToString(CultureInfo.InvariantCulture);
+        response.Headers["X-RateLimit-Remaining"] = Math.Max(0, RateLimitRemaining).ToString(CultureInfo.InvariantCulture);
+        response.Headers["X-RateLimit-Reset"] = reset.ToString(CultureInfo.InvariantCulture);
+
+        if (FaultRate > 0 && Fault(Interlocked.Increment(ref _counter)) is { } fault)
+        {
+            Interlocked.Increment(ref _faultsInjected);
+            switch (fault)
+            {
+                case 0:
+                    response.StatusCode = 502;
+                    await WriteMessageAsync(response, "Server Error", null).ConfigureAwait(false);
+                    return;
+                case 1:
+                    response.StatusCode = 503;
+                    await WriteMessageAsync(response, "Service Unavailable", null).ConfigureAwait(false);
+                    return;
+                case 2:
+                    response.StatusCode = 403;
+                    response.Headers["Retry-After"] = "1";
+                    await WriteMessageAsync(response, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits").ConfigureAwait(false);
+                    return;
+                default:
+                    context.Abort();
+                    return;
+            }
+        }
+
+        if (!_org.TryGetList(context.Request.Path.Value ?? string.Empty, context.Request.Query, out var items, out var status))
+        {
+            response.StatusCode = status;
+            await WriteMessageAsync(response, status == 404 ? "Not Found" : "Bad Request", "https://docs.github.com/rest").ConfigureAwait(false);
+            return;
+        }
+
+        var perPage = int.TryParse(context.Request.Query["per_page"], CultureInfo.InvariantCulture, out var pp) ? Math.Clamp(pp, 1, 100) : 30;
+        var page = int.TryParse(context.Request.Query["page"], CultureInfo.InvariantCulture, out var p) ? Math.Max(1, p) : 1;
+        var count = items.Count;
+        var last = Math.Max(1, (count + perPage - 1) / perPage);
+        var links = new List<string>();
+        string Link(int target, string rel)
+        {
+            var query = context.Request.Query.Where(q => q.Key is not "page").Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value.ToString())}").Append($"page={target}");
+            return $"<{BaseAddress.ToString().TrimEnd('/')}{context.Request.Path}?{string.Join('&', query)}>; rel=\"{rel}\"";
+        }
+
+        if (page < last)
+        {
+            links.Add(Link(page + 1, "next"));
+            links.Add(Link(last, "last"));
+        }
+
+        if (page > 1)
+        {
+            links.Add(Link(1, "first"));
+            links.Add(Link(page - 1, "prev"));
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            for (var i = (page - 1) * perPage; i < Math.Min(count, page * perPage); i++)
+            {
+                items.Write(writer, i);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        var etag = $"W/\"{Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan))[..32]}\"";
+        response.Headers.ETag = etag;
+        if (links.Count > 0)
+        {
+            response.Headers["Link"] = string.Join(", ", links);
+        }
+
+        if (context.Request.Headers.IfNoneMatch.ToString() == etag)
+        {
+            Interlocked.Increment(ref _notModified);
+            response.StatusCode = 304;
+            return;
+        }
+
+        response.ContentType = "application/json; charset=utf-8";
+        await response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Which fault, if any, the request with a sequence number gets: a deterministic spread at <see cref="FaultRate"/>.</summary>
+    private int? Fault(long sequence)
+    {
+        var hash = (ulong)sequence * 0x9E3779B97F4A7C15UL;
+        var unit = (hash >> 11) * (1.0 / (1UL << 53));
+        return unit < FaultRate ? (int)(hash % 4) : null;
+    }
+
+    private static async Task WriteMessageAsync(HttpResponse response, string message, string? documentation)
+    {
+        response.ContentType = "application/json; charset=utf-8";
+        var body = documentation is null
+            ? JsonSerializer.Serialize(new Dictionary<string, string> { ["message"] = message }, FixtureJsonContext.Default.DictionaryStringString)
+            : JsonSerializer.Serialize(new Dictionary<string, string> { ["message"] = message, ["documentation_url"] = documentation }, FixtureJsonContext.Default.DictionaryStringString);
+        await response.WriteAsync(body).ConfigureAwait(false);
+    }
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class FixtureJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
