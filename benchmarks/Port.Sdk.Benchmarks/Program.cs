@@ -9,5 +9,11 @@ if (args is ["resync-scaling"])
     return;
 }
 
+if (args is ["github-resync"])
+{
+    GitHubOrganizationResync.Run();
+    return;
+}
+
 var config = DefaultConfig.Instance.AddDiagnoser(MemoryDiagnoser.Default);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);

@@ -59,7 +59,7 @@ public sealed class GitHubFixtureServer : IAsyncDisposable
     /// <value>The default value is zero.</value>
     public TimeSpan Latency { get; set; }
 
-    /// <summary>Gets or sets the primary rate limit's remaining requests; at 0, requests get 403 with <c>X-RateLimit-Remaining: 0</c> until <see cref="RateLimitResetAfter"/> has passed since it ran out.</summary>
+    /// <summary>Gets or sets the primary rate limit's remaining requests (only answered 200s count, as on GitHub); at 0, requests get 403 with <c>X-RateLimit-Remaining: 0</c> until <see cref="RateLimitResetAfter"/> has passed since it ran out.</summary>
     public int RateLimitRemaining { get => Volatile.Read(ref _remaining); set => Volatile.Write(ref _remaining, value); }
 
     /// <summary>Gets or sets how long an exhausted primary rate limit takes to reset.</summary>
@@ -108,7 +108,8 @@ public sealed class GitHubFixtureServer : IAsyncDisposable
 
         var response = context.Response;
         var reset = DateTimeOffset.UtcNow.Add(RateLimitResetAfter).ToUnixTimeSeconds();
-        if (Interlocked.Decrement(ref _remaining) < 0)
+        // Like GitHub, only answered requests count against the limit: 304s and refusals do not.
+        if (RateLimitRemaining <= 0)
         {
             _exhaustedAt ??= DateTimeOffset.UtcNow;
             if (DateTimeOffset.UtcNow - _exhaustedAt < RateLimitResetAfter)
@@ -122,7 +123,7 @@ public sealed class GitHubFixtureServer : IAsyncDisposable
             }
 
             _exhaustedAt = null;
-            Volatile.Write(ref _remaining, _org.RateLimit - 1);
+            Volatile.Write(ref _remaining, _org.RateLimit);
         }
 
         response.Headers["X-RateLimit-Limit"] = _org.RateLimit.ToString(CultureInfo.InvariantCulture);
@@ -209,6 +210,8 @@ public sealed class GitHubFixtureServer : IAsyncDisposable
             return;
         }
 
+        Interlocked.Decrement(ref _remaining);
+        response.Headers["X-RateLimit-Remaining"] = Math.Max(0, RateLimitRemaining).ToString(CultureInfo.InvariantCulture);
         response.ContentType = "application/json; charset=utf-8";
         await response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
     }
