@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -249,24 +251,25 @@ public sealed class ResyncEngine : IDisposable
         var seen = new HashSet<ulong>();
         var failures = new List<string>();
         int fetched = 0, selected = 0, mapped = 0, created = 0, updated = 0, unchanged = 0;
-        var pending = new List<Entity>();
+        var pending = new List<(Entity Entity, string? Hash)>();
         var finished = true;
         var context = new MappingContext(_integration.Identifier);
         try
         {
-            await foreach (var page in _integration.FetchAsync(kind, cancellationToken).ConfigureAwait(false))
+            await foreach (var page in PrefetchAsync(kind, cancellationToken).ConfigureAwait(false))
             {
-                foreach (var mappedItem in MapPage(kind, page, context, cancellationToken))
+                foreach (var (mappedItem, hashes) in MapPage(kind, page, context, cancellationToken))
                 {
                     fetched++;
                     var result = await ResolveQueriesAsync(mappedItem, cancellationToken).ConfigureAwait(false);
                     selected += result.Selected ? 1 : 0;
                     failures.AddRange(result.Failures.Select(f => f.ToString()));
-                    foreach (var entity in result.Entities)
+                    for (var i = 0; i < result.Entities.Count; i++)
                     {
+                        var entity = result.Entities[i];
                         mapped++;
                         seen.Add(Fingerprint(entity.Blueprint, entity.Identifier));
-                        pending.Add(entity);
+                        pending.Add((entity, ReferenceEquals(result, mappedItem) ? hashes?[i] : null));
                     }
                 }
 
@@ -292,38 +295,106 @@ public sealed class ResyncEngine : IDisposable
         return (report, seen, finished);
     }
 
-    /// <summary>Maps a page's items, on up to <see cref="MappingParallelism"/> threads (mapping is CPU-bound), in page order.</summary>
-    private MappingResult[] MapPage(string kind, IReadOnlyList<JsonElement> page, MappingContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Maps a page's items, on up to <see cref="MappingParallelism"/> threads (mapping is CPU-bound), in page order,
+    /// with the content hash of each entity whose relations need no catalog lookup (hashing is CPU-bound too).
+    /// </summary>
+    private (MappingResult Result, string[]? Hashes)[] MapPage(string kind, IReadOnlyList<JsonElement> page, MappingContext context, CancellationToken cancellationToken)
     {
-        var results = new MappingResult[page.Count];
+        var results = new (MappingResult, string[]?)[page.Count];
+        void MapOne(int i)
+        {
+            var result = _mapper.Map(kind, page[i], context);
+            results[i] = (result, result.RelationQueries.Count == 0 ? [.. result.Entities.Select(EntityContentHash.Compute)] : null);
+        }
+
         if (MappingParallelism <= 1 || page.Count < 16)
         {
             for (var i = 0; i < page.Count; i++)
             {
-                results[i] = _mapper.Map(kind, page[i], context);
+                MapOne(i);
             }
 
             return results;
         }
 
         var options = new ParallelOptions { MaxDegreeOfParallelism = MappingParallelism, CancellationToken = cancellationToken };
-        Parallel.For(0, page.Count, options, i => results[i] = _mapper.Map(kind, page[i], context));
+        Parallel.For(0, page.Count, options, MapOne);
         return results;
     }
 
+    /// <summary>
+    /// The integration's pages of a kind, fetched one page ahead on another task, so fetching (an HTTP round trip,
+    /// parsing) overlaps mapping and writing. A fetch failure surfaces after the pages before it, in order.
+    /// </summary>
+    private async IAsyncEnumerable<IReadOnlyList<JsonElement>> PrefetchAsync(string kind, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var pages = Channel.CreateBounded<IReadOnlyList<JsonElement>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await foreach (var page in _integration.FetchAsync(kind, stop.Token).ConfigureAwait(false))
+                    {
+                        await pages.Writer.WriteAsync(page, stop.Token).ConfigureAwait(false);
+                    }
+
+                    pages.Writer.TryComplete();
+                }
+                catch (Exception ex)
+                {
+                    pages.Writer.TryComplete(ex);
+                }
+            },
+            CancellationToken.None);
+        try
+        {
+            while (true)
+            {
+                bool more;
+                try
+                {
+                    more = await pages.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (ChannelClosedException closed) when (closed.InnerException is { } inner)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(inner).Throw();
+                    throw;
+                }
+
+                if (!more)
+                {
+                    break;
+                }
+
+                while (pages.Reader.TryRead(out var page))
+                {
+                    yield return page;
+                }
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await producer.ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Writes the entities that changed, in one batch; when the batch is rejected, entity by entity, so one bad entity does not hold back the rest.</summary>
-    private async Task<(int Created, int Updated, int Unchanged)> WriteAsync(List<Entity> entities, List<string> failures, KindPlan? plan, CancellationToken cancellationToken)
+    private async Task<(int Created, int Updated, int Unchanged)> WriteAsync(List<(Entity Entity, string? Hash)> entities, List<string> failures, KindPlan? plan, CancellationToken cancellationToken)
     {
         if (entities.Count == 0)
         {
             return (0, 0, 0);
         }
 
-        var stored = await _catalog.Store.GetStampsAsync(entities.Select(e => new EntityKey(e.Blueprint, e.Identifier)), cancellationToken).ConfigureAwait(false);
+        var stored = await _catalog.Store.GetStampsAsync(entities.Select(e => new EntityKey(e.Entity.Blueprint, e.Entity.Identifier)), cancellationToken).ConfigureAwait(false);
         var changed = new List<Entity>();
         var isNew = new HashSet<EntityKey>();
         var unchanged = 0;
-        foreach (var entity in entities)
+        foreach (var (entity, precomputed) in entities)
         {
             var key = new EntityKey(entity.Blueprint, entity.Identifier);
             if (!stored.TryGetValue(key, out var existing))
@@ -331,7 +402,7 @@ public sealed class ResyncEngine : IDisposable
                 isNew.Add(key);
                 changed.Add(entity);
             }
-            else if (existing.ContentHash is { } hash && hash == EntityContentHash.Compute(entity))
+            else if (existing.ContentHash is { } hash && hash == (precomputed ?? EntityContentHash.Compute(entity)))
             {
                 unchanged++;
             }
@@ -408,7 +479,7 @@ public sealed class ResyncEngine : IDisposable
             failures.AddRange(result.Failures.Select(f => f.ToString()));
             var everything = _mapper is JqSemanticMapper jq ? jq.MapIgnoringSelector(change.Kind, change.Item, context).Entities : result.Entities;
             var keep = result.Entities.Select(e => new EntityKey(e.Blueprint, e.Identifier)).ToHashSet();
-            var (created, updated, unchanged) = await WriteAsync([.. result.Entities], failures, null, cancellationToken).ConfigureAwait(false);
+            var (created, updated, unchanged) = await WriteAsync([.. result.Entities.Select(e => (e, (string?)null))], failures, null, cancellationToken).ConfigureAwait(false);
             var deleted = 0;
             foreach (var gone in everything.Select(e => new EntityKey(e.Blueprint, e.Identifier)).Where(k => !keep.Contains(k)).Distinct())
             {

@@ -165,17 +165,13 @@ public sealed class SqliteEntityStore : IEntityStore
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         foreach (var group in keys.Distinct().GroupBy(k => k.Blueprint))
         {
-            foreach (var chunk in group.Chunk(500))
+            // One statement text for every lookup (the identifiers travel as one JSON array parameter), so SQLite
+            // parses it once per connection rather than once per batch of a different size.
+            foreach (var chunk in group.Chunk(1_000))
             {
-                var parameters = new List<(string, object)> { ("$bp", group.Key) };
-                var names = chunk.Select((k, i) =>
-                {
-                    parameters.Add(($"$i{i}", k.Identifier));
-                    return $"$i{i}";
-                });
                 var sql = "SELECT identifier, created_at, source_integration, source_kind, content_hash "
-                    + $"FROM entities WHERE blueprint = $bp AND identifier IN ({string.Join(", ", names)})";
-                await using var command = Command(connection, sql, [.. parameters]);
+                    + "FROM entities WHERE blueprint = $bp AND identifier IN (SELECT value FROM json_each($ids))";
+                await using var command = Command(connection, sql, ("$bp", group.Key), ("$ids", JsonArray(chunk.Select(k => k.Identifier))));
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
@@ -211,6 +207,23 @@ public sealed class SqliteEntityStore : IEntityStore
         {
             yield return new(new EntityKey(reader.GetString(0), reader.GetString(1)), ReadStamp(reader, 2));
         }
+    }
+
+    private static string JsonArray(IEnumerable<string> values)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var value in values)
+            {
+                writer.WriteStringValue(value);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>Reads createdAt, dataSource.integration, dataSource.kind and content_hash from four columns.</summary>
