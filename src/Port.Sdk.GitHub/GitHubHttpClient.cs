@@ -66,8 +66,9 @@ internal sealed class GitHubHttpClient : IHttpClient
                 _concurrency.Release();
             }
 
-            // Octokit's adapter reads JSON bodies as text; the integration reads raw UTF-8 bytes, so it keeps them as bytes.
-            if (response.Body is string text)
+            // Octokit's adapter reads JSON bodies as text; the integration's GETs read raw UTF-8 bytes (Connection.GetRaw),
+            // so they are kept as bytes. Other requests (the app's token exchange) are deserialised by Octokit.
+            if (request.Method == HttpMethod.Get && (int)response.StatusCode is >= 200 and < 300 && response.Body is string text)
             {
                 response = new BytesResponse(response, System.Text.Encoding.UTF8.GetBytes(text));
             }

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using Octokit;
 using Octokit.Internal;
@@ -10,34 +12,54 @@ namespace Port.Sdk.GitHub;
 
 /// <summary>
 /// The GitHub integration: streams an organisation's teams (with their members and repositories), members,
-/// repositories and pull requests (open, and closed within <see cref="GitHubIntegrationOptions.ClosedPullRequestWindow"/>)
-/// in GitHub's own REST shape, page by page, through Octokit. Live events come from <see cref="Webhooks"/>.
+/// repositories, pull requests (open, and closed within <see cref="GitHubIntegrationOptions.ClosedPullRequestWindow"/>),
+/// issues, releases, workflows, workflow runs and files, in GitHub's own REST shape, page by page, through Octokit.
+/// Items read per repository carry the repository's name in <c>__repository</c>. Live events come from
+/// <see cref="Webhooks"/>.
 /// </summary>
 public sealed class GitHubIntegration : IIntegration, IDisposable
 {
-    /// <summary>The kinds the integration serves.</summary>
-    public static readonly IReadOnlyList<string> AllKinds = ["team", "user", "repository", "pull-request"];
+    /// <summary>Every kind the integration serves.</summary>
+    public static readonly IReadOnlyList<string> AllKinds = ["team", "user", "repository", "pull-request", "issue", "release", "workflow", "workflow-run", "file"];
+
+    /// <summary>The kinds of the default mapping (<see cref="GitHubDefaults"/>), in sync order.</summary>
+    public static readonly IReadOnlyList<string> DefaultKinds = ["team", "user", "repository", "pull-request", "workflow", "workflow-run"];
 
     private readonly GitHubIntegrationOptions _options;
     private readonly GitHubHttpClient _http;
+    private readonly GitHubAppCredentialStore? _app;
     private readonly Connection _connection;
-    private readonly Channel<IntegrationEvent> _events = Channel.CreateUnbounded<IntegrationEvent>();
+    private readonly Channel<GitHubWebhookWork> _work = Channel.CreateUnbounded<GitHubWebhookWork>();
+    private readonly string _org;
+    private readonly Regex[] _files;
 
     /// <summary>Initializes a new instance of the <see cref="GitHubIntegration"/> class.</summary>
     /// <param name="options">The organisation, credentials and limits.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The options are invalid; the message lists each field and value.</exception>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists each field and value (never a secret).</exception>
     public GitHubIntegration(GitHubIntegrationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        _org = Uri.EscapeDataString(options.Organization);
         Identifier = options.Identifier ?? $"github-{options.Organization}";
         Kinds = [.. options.Kinds];
+        _files = [.. options.FilePatterns.Select(Glob)];
         _http = new GitHubHttpClient(new HttpClientAdapter(HttpMessageHandlerFactory.CreateDefault), options);
-        var credentials = options.Token is { Length: > 0 } token ? new Credentials(token) : Credentials.Anonymous;
-        _connection = new Connection(new ProductHeaderValue("Port.Sdk.GitHub", "0.1"), options.BaseAddress, new InMemoryCredentialStore(credentials), _http, new SimpleJsonSerializer());
-        Webhooks = new GitHubWebhookHandler(options.WebhookSecret, _events.Writer);
+        ICredentialStore credentials;
+        if (options.App is { } app)
+        {
+            _app = new GitHubAppCredentialStore(app, options.BaseAddress, _http, options.TimeProvider);
+            credentials = _app;
+        }
+        else
+        {
+            credentials = new InMemoryCredentialStore(options.Token is { Length: > 0 } token ? new Credentials(token) : Credentials.Anonymous);
+        }
+
+        _connection = new Connection(new ProductHeaderValue("Port.Sdk.GitHub", "0.1"), options.BaseAddress, credentials, _http, new SimpleJsonSerializer());
+        Webhooks = new GitHubWebhookHandler(options.WebhookSecret, _work.Writer, IsSyncedFile);
     }
 
     /// <inheritdoc/>
@@ -52,33 +74,122 @@ public sealed class GitHubIntegration : IIntegration, IDisposable
     /// <summary>Gets what the HTTP layer did so far: requests, 304s, retries and rate-limit waits.</summary>
     public GitHubRequestStatistics Statistics => _http.Statistics;
 
+    /// <summary>Gets how many installation tokens were fetched, when authenticating as a GitHub App.</summary>
+    public int InstallationTokensFetched => _app?.Exchanges ?? 0;
+
     /// <inheritdoc/>
-    /// <exception cref="PortException">GitHub refused a request (bad credentials, a missing organisation, a rate limit longer than the cap); the message names the request, never the token.</exception>
+    /// <exception cref="PortException">GitHub refused a request (bad credentials, a missing organisation, a rate limit longer than the cap); the message names the request, never a secret.</exception>
     public IAsyncEnumerable<IReadOnlyList<JsonElement>> FetchAsync(string kind, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(kind);
-        var org = Uri.EscapeDataString(_options.Organization);
         return kind switch
         {
-            "repository" => PagesAsync($"orgs/{org}/repos", new() { ["type"] = "all" }, cancellationToken),
-            "user" => PagesAsync($"orgs/{org}/members", [], cancellationToken),
-            "team" => TeamsAsync(org, cancellationToken),
-            "pull-request" => PullRequestsAsync(org, cancellationToken),
+            "repository" => PagesAsync($"orgs/{_org}/repos", new() { ["type"] = "all" }, null, cancellationToken),
+            "user" => PagesAsync($"orgs/{_org}/members", [], null, cancellationToken),
+            "team" => TeamsAsync(cancellationToken),
+            "pull-request" => PerRepositoryAsync(PullRequestsAsync, cancellationToken),
+            "issue" => PerRepositoryAsync((repo, ct) => AllAsync($"repos/{_org}/{Escape(repo.Name)}/issues", new() { ["state"] = "all" }, null, ct, i => !i.TryGetProperty("pull_request", out _)), cancellationToken),
+            "release" => PerRepositoryAsync((repo, ct) => AllAsync($"repos/{_org}/{Escape(repo.Name)}/releases", [], null, ct), cancellationToken),
+            "workflow" => PerRepositoryAsync((repo, ct) => AllAsync($"repos/{_org}/{Escape(repo.Name)}/actions/workflows", [], "workflows", ct), cancellationToken),
+            "workflow-run" => PerRepositoryAsync((repo, ct) => FirstAsync($"repos/{_org}/{Escape(repo.Name)}/actions/runs", "workflow_runs", _options.WorkflowRunsPerRepository, ct), cancellationToken),
+            "file" => PerRepositoryAsync(FilesAsync, cancellationToken, _options.FileRepositories),
             _ => throw new ArgumentException($"The kind '{kind}' is not served; the kinds are {string.Join(", ", AllKinds.Select(k => $"'{k}'"))}.", nameof(kind)),
         };
     }
 
     /// <inheritdoc/>
-    public IAsyncEnumerable<IntegrationEvent> WatchAsync(CancellationToken cancellationToken = default) => _events.Reader.ReadAllAsync(cancellationToken);
+    /// <remarks>
+    /// Events of deliveries that need no request (a repository, pull request, issue, release or workflow run changed)
+    /// come as they are; a team's change is completed with its members and repositories, and a push to the default
+    /// branch that touches a synced file becomes that file's new content (or its deletion).
+    /// </remarks>
+    public async IAsyncEnumerable<IntegrationEvent> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var work in _work.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            switch (work)
+            {
+                case { Event: { } ready }:
+                    yield return ready;
+                    break;
+                case { Team: { } team }:
+                    yield return new IntegrationEvent("team", await CompleteTeamAsync(team, cancellationToken).ConfigureAwait(false));
+                    break;
+                case { Repository: { } repository }:
+                    foreach (var path in work.Removed)
+                    {
+                        yield return new IntegrationEvent("file", With(Object(("path", path), ("name", path[(path.LastIndexOf('/') + 1)..])), repository), Deleted: true);
+                    }
+
+                    foreach (var path in work.Changed)
+                    {
+                        if (await FileAsync(repository, path, cancellationToken).ConfigureAwait(false) is { } file)
+                        {
+                            yield return new IntegrationEvent("file", file);
+                        }
+                    }
+
+                    break;
+            }
+        }
+    }
 
     /// <summary>Releases the HTTP client.</summary>
     public void Dispose()
     {
-        _events.Writer.TryComplete();
+        _work.Writer.TryComplete();
         _http.Dispose();
+        _app?.Dispose();
     }
 
-    private async IAsyncEnumerable<IReadOnlyList<JsonElement>> PagesAsync(string path, Dictionary<string, string> parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static string Escape(string segment) => Uri.EscapeDataString(segment);
+
+    private bool IsSyncedFile(string repository, string path)
+        => (_options.FileRepositories is null || _options.FileRepositories.Contains(repository)) && _files.Any(f => f.IsMatch(path));
+
+    /// <summary>A path glob as a regular expression: <c>**/</c> any directories, <c>*</c> within a segment, <c>?</c> one character.</summary>
+    private static Regex Glob(string pattern)
+    {
+        var regex = new StringBuilder("^");
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            if (pattern.AsSpan(i).StartsWith("**/"))
+            {
+                regex.Append("(?:.*/)?");
+                i += 2;
+            }
+            else if (pattern[i] == '*')
+            {
+                regex.Append(i + 1 < pattern.Length && pattern[i + 1] == '*' ? ".*" : "[^/]*");
+                i += i + 1 < pattern.Length && pattern[i + 1] == '*' ? 1 : 0;
+            }
+            else
+            {
+                regex.Append(pattern[i] == '?' ? "[^/]" : Regex.Escape(pattern[i].ToString()));
+            }
+        }
+
+        return new Regex(regex.Append('$').ToString(), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+    }
+
+    private async Task<IApiResponse<byte[]>?> GetAsync(Uri uri, IDictionary<string, string>? query, string what, bool missingIsNull)
+    {
+        try
+        {
+            return await _connection.GetRaw(uri, query).ConfigureAwait(false);
+        }
+        catch (NotFoundException) when (missingIsNull)
+        {
+            return null;
+        }
+        catch (ApiException ex)
+        {
+            // The message names the request and GitHub's answer; a token or key is never part of either.
+            throw new PortException($"GitHub answered {(int)ex.StatusCode} to 'GET {what}': {ex.Message}", ex);
+        }
+    }
+
+    private async IAsyncEnumerable<IReadOnlyList<JsonElement>> PagesAsync(string path, Dictionary<string, string> parameters, string? wrapper, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         parameters["per_page"] = "100";
         Uri? next = new(path, UriKind.Relative);
@@ -86,69 +197,78 @@ public sealed class GitHubIntegration : IIntegration, IDisposable
         while (next is not null)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            IApiResponse<byte[]> response;
-            try
-            {
-                response = await _connection.GetRaw(next, query).ConfigureAwait(false);
-            }
-            catch (ApiException ex)
-            {
-                // The message names the request and GitHub's answer; the token is never part of either.
-                throw new PortException($"GitHub answered {(int)ex.StatusCode} to 'GET {path}': {ex.Message}", ex);
-            }
-
+            var response = (await GetAsync(next, query, path, missingIsNull: false).ConfigureAwait(false))!;
             var reader = new Utf8JsonReader(response.Body);
             var page = JsonElement.ParseValue(ref reader);
+            if (wrapper is not null && page.ValueKind == JsonValueKind.Object && page.TryGetProperty(wrapper, out var wrapped))
+            {
+                page = wrapped;
+            }
+
             yield return page.ValueKind == JsonValueKind.Array ? [.. page.EnumerateArray()] : [page];
             next = response.HttpResponse.ApiInfo?.GetNextPageUrl();
             query = null;
         }
     }
 
-    private async Task<List<JsonElement>> AllAsync(string path, Dictionary<string, string> parameters, CancellationToken cancellationToken)
+    private async Task<List<JsonElement>> AllAsync(string path, Dictionary<string, string> parameters, string? wrapper, CancellationToken cancellationToken, Func<JsonElement, bool>? where = null)
     {
         var all = new List<JsonElement>();
-        await foreach (var page in PagesAsync(path, parameters, cancellationToken).ConfigureAwait(false))
+        await foreach (var page in PagesAsync(path, parameters, wrapper, cancellationToken).ConfigureAwait(false))
         {
-            all.AddRange(page);
+            all.AddRange(where is null ? page : page.Where(where));
         }
 
         return all;
     }
 
-    /// <summary>Each team with <c>members</c> (logins) and <c>repositories</c> (names) added, as Port's GitHub team kind has them.</summary>
-    private async IAsyncEnumerable<IReadOnlyList<JsonElement>> TeamsAsync(string org, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async Task<List<JsonElement>> FirstAsync(string path, string wrapper, int count, CancellationToken cancellationToken)
     {
-        await foreach (var page in PagesAsync($"orgs/{org}/teams", [], cancellationToken).ConfigureAwait(false))
+        var first = new List<JsonElement>();
+        await foreach (var page in PagesAsync(path, new() { ["per_page"] = "100" }, wrapper, cancellationToken).ConfigureAwait(false))
         {
-            var teams = await Task.WhenAll(page.Select(async team =>
+            first.AddRange(page.Take(count - first.Count));
+            if (first.Count >= count)
             {
-                var slug = Uri.EscapeDataString(team.GetProperty("slug").GetString() ?? string.Empty);
-                var members = AllAsync($"orgs/{org}/teams/{slug}/members", [], cancellationToken);
-                var repositories = AllAsync($"orgs/{org}/teams/{slug}/repos", [], cancellationToken);
-                return With(team, ("members", (await members.ConfigureAwait(false)).Select(m => m.GetProperty("login").GetString()!)), ("repositories", (await repositories.ConfigureAwait(false)).Select(r => r.GetProperty("name").GetString()!)));
-            })).ConfigureAwait(false);
-            yield return teams;
+                break;
+            }
+        }
+
+        return first;
+    }
+
+    /// <summary>Each team with <c>members</c> (logins) and <c>repositories</c> (names) added, as Port's GitHub team kind has them.</summary>
+    private async IAsyncEnumerable<IReadOnlyList<JsonElement>> TeamsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var page in PagesAsync($"orgs/{_org}/teams", [], null, cancellationToken).ConfigureAwait(false))
+        {
+            yield return await Task.WhenAll(page.Select(team => CompleteTeamAsync(team, cancellationToken))).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Open pull requests of every repository, and those closed within the window, a repository's worth at a time.</summary>
-    private async IAsyncEnumerable<IReadOnlyList<JsonElement>> PullRequestsAsync(string org, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async Task<JsonElement> CompleteTeamAsync(JsonElement team, CancellationToken cancellationToken)
     {
-        var since = _options.TimeProvider.GetUtcNow() - _options.ClosedPullRequestWindow;
-        await foreach (var page in PagesAsync($"orgs/{org}/repos", new() { ["type"] = "all" }, cancellationToken).ConfigureAwait(false))
+        var slug = Escape(team.GetProperty("slug").GetString() ?? string.Empty);
+        var members = AllAsync($"orgs/{_org}/teams/{slug}/members", [], null, cancellationToken);
+        var repositories = AllAsync($"orgs/{_org}/teams/{slug}/repos", [], null, cancellationToken);
+        return With(
+            team,
+            null,
+            ("members", (await members.ConfigureAwait(false)).Select(m => m.GetProperty("login").GetString()!)),
+            ("repositories", (await repositories.ConfigureAwait(false)).Select(r => r.GetProperty("name").GetString()!)));
+    }
+
+    /// <summary>Items read repository by repository (<see cref="GitHubIntegrationOptions.MaxConcurrency"/> at a time), each with <c>__repository</c>.</summary>
+    private async IAsyncEnumerable<IReadOnlyList<JsonElement>> PerRepositoryAsync(Func<RepositoryRef, CancellationToken, Task<List<JsonElement>>> read, [EnumeratorCancellation] CancellationToken cancellationToken, IList<string>? only = null)
+    {
+        await foreach (var page in PagesAsync($"orgs/{_org}/repos", new() { ["type"] = "all" }, null, cancellationToken).ConfigureAwait(false))
         {
-            foreach (var chunk in page.Chunk(_options.MaxConcurrency))
+            var repositories = page.Select(r => new RepositoryRef(r.GetProperty("name").GetString()!, r.TryGetProperty("default_branch", out var b) ? b.GetString() : null))
+                .Where(r => only is null || only.Contains(r.Name)).ToList();
+            foreach (var chunk in repositories.Chunk(_options.MaxConcurrency))
             {
-                var pulls = await Task.WhenAll(chunk.Select(async repository =>
-                {
-                    var name = Uri.EscapeDataString(repository.GetProperty("name").GetString() ?? string.Empty);
-                    var open = await AllAsync($"repos/{org}/{name}/pulls", new() { ["state"] = "open" }, cancellationToken).ConfigureAwait(false);
-                    var closed = await AllAsync($"repos/{org}/{name}/pulls", new() { ["state"] = "closed", ["sort"] = "updated", ["direction"] = "desc" }, cancellationToken).ConfigureAwait(false);
-                    return open.Concat(closed.Where(p => p.TryGetProperty("closed_at", out var at) && at.ValueKind == JsonValueKind.String
-                        && DateTimeOffset.Parse(at.GetString()!, CultureInfo.InvariantCulture) >= since)).ToList();
-                })).ConfigureAwait(false);
-                var items = pulls.SelectMany(p => p).ToList();
+                var results = await Task.WhenAll(chunk.Select(async r => (await read(r, cancellationToken).ConfigureAwait(false)).Select(item => With(item, r.Name)))).ConfigureAwait(false);
+                var items = results.SelectMany(r => r).ToList();
                 if (items.Count > 0)
                 {
                     yield return items;
@@ -157,7 +277,117 @@ public sealed class GitHubIntegration : IIntegration, IDisposable
         }
     }
 
-    private static JsonElement With(JsonElement item, params (string Name, IEnumerable<string> Values)[] arrays)
+    /// <summary>Open pull requests of a repository, and those closed within the window.</summary>
+    private async Task<List<JsonElement>> PullRequestsAsync(RepositoryRef repository, CancellationToken cancellationToken)
+    {
+        var name = Escape(repository.Name);
+        var since = _options.TimeProvider.GetUtcNow() - _options.ClosedPullRequestWindow;
+        var open = await AllAsync($"repos/{_org}/{name}/pulls", new() { ["state"] = "open" }, null, cancellationToken).ConfigureAwait(false);
+        var closed = await AllAsync($"repos/{_org}/{name}/pulls", new() { ["state"] = "closed", ["sort"] = "updated", ["direction"] = "desc" }, null, cancellationToken).ConfigureAwait(false);
+        return [.. open, .. closed.Where(p => p.TryGetProperty("closed_at", out var at) && at.ValueKind == JsonValueKind.String
+            && DateTimeOffset.Parse(at.GetString()!, CultureInfo.InvariantCulture) >= since)];
+    }
+
+    /// <summary>The repository's files that match the patterns: literal paths read directly, globs through the recursive tree of the default branch.</summary>
+    private async Task<List<JsonElement>> FilesAsync(RepositoryRef reference, CancellationToken cancellationToken)
+    {
+        var (repository, branch) = (reference.Name, reference.DefaultBranch ?? "HEAD");
+        var literal = _options.FilePatterns.All(p => p.IndexOfAny(['*', '?']) < 0);
+        IEnumerable<string> paths = _options.FilePatterns;
+        if (!literal)
+        {
+            var tree = await GetAsync(new Uri($"repos/{_org}/{Escape(repository)}/git/trees/{Escape(branch)}", UriKind.Relative), new Dictionary<string, string> { ["recursive"] = "1" }, $"repos/{_org}/{repository}/git/trees/{branch}", missingIsNull: true).ConfigureAwait(false);
+            if (tree is null)
+            {
+                return [];
+            }
+
+            var reader = new Utf8JsonReader(tree.Body);
+            paths = [.. JsonElement.ParseValue(ref reader).GetProperty("tree").EnumerateArray()
+                .Where(e => e.GetProperty("type").GetString() == "blob")
+                .Select(e => e.GetProperty("path").GetString()!)
+                .Where(p => _files.Any(f => f.IsMatch(p)))];
+        }
+
+        var files = new List<JsonElement>();
+        foreach (var path in paths)
+        {
+            if (await FileAsync(repository, path, cancellationToken).ConfigureAwait(false) is { } file)
+            {
+                files.Add(file);
+            }
+        }
+
+        return files;
+    }
+
+    /// <summary>A file's content object, with <c>content</c> replaced by the parsed JSON or YAML (or the text), or null when it is missing.</summary>
+    private async Task<JsonElement?> FileAsync(string repository, string path, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var encoded = string.Join('/', path.Split('/').Select(Escape));
+        var response = await GetAsync(new Uri($"repos/{_org}/{Escape(repository)}/contents/{encoded}", UriKind.Relative), null, $"repos/{_org}/{repository}/contents/{path}", missingIsNull: true).ConfigureAwait(false);
+        if (response is null)
+        {
+            return null;
+        }
+
+        var reader = new Utf8JsonReader(response.Body);
+        var item = JsonElement.ParseValue(ref reader);
+        if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("content", out var content) || content.GetString() is not { } base64)
+        {
+            return null;
+        }
+
+        var text = Encoding.UTF8.GetString(Convert.FromBase64String(base64.Replace("\n", string.Empty, StringComparison.Ordinal)));
+        JsonElement parsed;
+        try
+        {
+            parsed = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? JsonDocument.Parse(text).RootElement.Clone()
+                : path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) ? YamlJson.Parse(text)
+                : JsonSerializer.SerializeToElement(text, GitHubJsonContext.Default.String);
+        }
+        catch (Exception ex) when (ex is JsonException or YamlDotNet.Core.YamlException)
+        {
+            // An unparseable file is still synced, as text, with why it did not parse.
+            parsed = JsonSerializer.SerializeToElement(text, GitHubJsonContext.Default.String);
+            return With(item, repository, ("parseError", [$"{path}: {ex.Message}"]), ("content", parsed));
+        }
+
+        return With(item, repository, ("content", parsed));
+    }
+
+    private static JsonElement Object(params (string Name, string Value)[] properties)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (name, value) in properties)
+            {
+                writer.WriteString(name, value);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        var reader = new Utf8JsonReader(buffer.WrittenSpan);
+        return JsonElement.ParseValue(ref reader);
+    }
+
+    private static JsonElement With(JsonElement item, string? repository, params (string Name, IEnumerable<string> Values)[] arrays)
+        => With(item, repository, arrays.Select(a => (a.Name, (object)a.Values)).ToArray());
+
+    private static JsonElement With(JsonElement item, string? repository, (string Name, JsonElement Value) replacement)
+        => With(item, repository, [(replacement.Name, (object)replacement.Value)]);
+
+    private static JsonElement With(JsonElement item, string? repository, (string Name, IEnumerable<string> Values) array, (string Name, JsonElement Value) replacement)
+        => With(item, repository, [(array.Name, (object)array.Values), (replacement.Name, (object)replacement.Value)]);
+
+    private static JsonElement With(JsonElement item, string repository) => With(item, repository, Array.Empty<(string, object)>());
+
+    /// <summary>The item with <c>__repository</c> and the given properties set (replacing any of the same name).</summary>
+    private static JsonElement With(JsonElement item, string? repository, (string Name, object Value)[] set)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -165,18 +395,34 @@ public sealed class GitHubIntegration : IIntegration, IDisposable
             writer.WriteStartObject();
             foreach (var property in item.EnumerateObject())
             {
-                property.WriteTo(writer);
+                if (property.Name != "__repository" && set.All(s => s.Name != property.Name))
+                {
+                    property.WriteTo(writer);
+                }
             }
 
-            foreach (var (name, values) in arrays)
+            if (repository is not null)
             {
-                writer.WriteStartArray(name);
-                foreach (var value in values)
-                {
-                    writer.WriteStringValue(value);
-                }
+                writer.WriteString("__repository", repository);
+            }
 
-                writer.WriteEndArray();
+            foreach (var (name, value) in set)
+            {
+                writer.WritePropertyName(name);
+                if (value is JsonElement element)
+                {
+                    element.WriteTo(writer);
+                }
+                else
+                {
+                    writer.WriteStartArray();
+                    foreach (var text in (IEnumerable<string>)value)
+                    {
+                        writer.WriteStringValue(text);
+                    }
+
+                    writer.WriteEndArray();
+                }
             }
 
             writer.WriteEndObject();
@@ -186,3 +432,9 @@ public sealed class GitHubIntegration : IIntegration, IDisposable
         return JsonElement.ParseValue(ref reader);
     }
 }
+
+/// <summary>A repository a per-repository kind reads.</summary>
+internal readonly record struct RepositoryRef(string Name, string? DefaultBranch);
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(string))]
+internal sealed partial class GitHubJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

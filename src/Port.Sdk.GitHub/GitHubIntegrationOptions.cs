@@ -10,6 +10,10 @@ public sealed class GitHubIntegrationOptions
     /// <value>The default value is <see langword="null"/>: anonymous, as for a fixture server.</value>
     public string? Token { get; set; }
 
+    /// <summary>Gets or sets the GitHub App installation to authenticate as, instead of <see cref="Token"/>.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public GitHubAppOptions? App { get; set; }
+
     /// <summary>Gets or sets the REST API's base address: GitHub Enterprise Server's <c>https://host/api/v3/</c>, or a fixture server.</summary>
     /// <value>The default value is <c>https://api.github.com/</c>.</value>
     public Uri BaseAddress { get; set; } = new("https://api.github.com/");
@@ -19,8 +23,22 @@ public sealed class GitHubIntegrationOptions
     public string? Identifier { get; set; }
 
     /// <summary>Gets or sets the kinds to sync, in order (teams first, so repositories can relate to them).</summary>
-    /// <value>The default value is <c>team</c>, <c>user</c>, <c>repository</c>, <c>pull-request</c>.</value>
-    public IList<string> Kinds { get; set; } = [.. GitHubIntegration.AllKinds];
+    /// <value>The default value is the kinds of the default mapping: <c>team</c>, <c>user</c>, <c>repository</c>, <c>pull-request</c>, <c>workflow</c>, <c>workflow-run</c>.</value>
+    public IList<string> Kinds { get; set; } = [.. GitHubIntegration.DefaultKinds];
+
+    /// <summary>
+    /// Gets or sets the files the <c>file</c> kind reads in each repository: paths (<c>port.yml</c>) or globs
+    /// (<c>**/catalog-info.yaml</c>, <c>services/*/port.json</c>). JSON and YAML files are parsed; others are text.
+    /// </summary>
+    /// <value>The default value is <c>port.yml</c>.</value>
+    public IList<string> FilePatterns { get; set; } = ["port.yml"];
+
+    /// <summary>Gets or sets the repositories the <c>file</c> kind reads; <see langword="null"/> for every repository.</summary>
+    public IList<string>? FileRepositories { get; set; }
+
+    /// <summary>Gets or sets how many of each repository's most recent workflow runs are synced.</summary>
+    /// <value>The default value is 10.</value>
+    public int WorkflowRunsPerRepository { get; set; } = 10;
 
     /// <summary>Gets or sets how far back closed and merged pull requests are synced.</summary>
     /// <value>The default value is 30 days.</value>
@@ -69,6 +87,16 @@ public sealed class GitHubIntegrationOptions
         if (MaxRetries is < 0 or > 20)
         {
             errors.Add($"The field MaxRetries must be between 0 and 20, was '{MaxRetries}'.");
+        }
+
+        if (App is { } app && (app.AppId <= 0 || app.InstallationId <= 0 || string.IsNullOrWhiteSpace(app.PrivateKeyPem)))
+        {
+            errors.Add($"The App needs an AppId, an InstallationId and a PrivateKeyPem; AppId was '{app.AppId}', InstallationId '{app.InstallationId}', PrivateKeyPem {(string.IsNullOrWhiteSpace(app.PrivateKeyPem) ? "empty" : "set")}.");
+        }
+
+        if (App is not null && !string.IsNullOrEmpty(Token))
+        {
+            errors.Add("Set either Token or App, not both.");
         }
 
         if (MaxConcurrency is < 1 or > 64)

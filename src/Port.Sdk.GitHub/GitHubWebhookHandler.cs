@@ -8,7 +8,7 @@ namespace Port.Sdk.GitHub;
 /// <summary>What became of a webhook delivery.</summary>
 public enum GitHubWebhookOutcome
 {
-    /// <summary>The signature was valid and the delivery became live events.</summary>
+    /// <summary>The signature was valid and the delivery became live events (or work that will become them).</summary>
     Accepted,
 
     /// <summary>The signature was valid, but the event is not one the integration syncs.</summary>
@@ -21,29 +21,40 @@ public enum GitHubWebhookOutcome
 /// <summary>The result of <see cref="GitHubWebhookHandler.Handle"/>.</summary>
 /// <param name="Outcome">Accepted, ignored or rejected.</param>
 /// <param name="Reason">Why, in a sentence with no secret in it.</param>
-/// <param name="Events">The live events the delivery became.</param>
+/// <param name="Events">The live events the delivery became at once; team and push deliveries become events after the integration fetched what they need.</param>
 public sealed record GitHubWebhookResult(GitHubWebhookOutcome Outcome, string Reason, IReadOnlyList<IntegrationEvent> Events)
 {
     /// <summary>Gets the HTTP status to answer GitHub with: 202, 200 or 401.</summary>
     public int StatusCode => Outcome switch { GitHubWebhookOutcome.Accepted => 202, GitHubWebhookOutcome.Ignored => 200, _ => 401 };
 }
 
+/// <summary>Something a delivery asks the integration to do: emit an event, complete a team, or read pushed files.</summary>
+internal sealed record GitHubWebhookWork(IntegrationEvent? Event = null, JsonElement? Team = null, string? Repository = null)
+{
+    public IReadOnlyList<string> Changed { get; init; } = [];
+
+    public IReadOnlyList<string> Removed { get; init; } = [];
+}
+
 /// <summary>
 /// Turns GitHub webhook deliveries into the integration's live events, independent of any web framework: bytes
 /// and headers in, a result out. Checks <c>X-Hub-Signature-256</c> (HMAC-SHA256 of the exact body with the webhook
-/// secret) in constant time and drops a delivery whose signature is missing or wrong. <c>repository</c> and
-/// <c>pull_request</c> events update those kinds (a deleted repository deletes its entities); <c>team</c>,
-/// <c>membership</c> and <c>member</c> events update the team.
+/// secret) in constant time and drops a delivery whose signature is missing or wrong. <c>repository</c> (a
+/// <c>deleted</c> action deletes), <c>pull_request</c>, <c>issues</c>, <c>release</c> and <c>workflow_run</c> events
+/// update those kinds; <c>team</c>, <c>membership</c> and <c>member</c> events update the team (its members and
+/// repositories are read again); a <c>push</c> to the default branch updates the synced files it touched.
 /// </summary>
 public sealed class GitHubWebhookHandler
 {
     private readonly byte[]? _secret;
-    private readonly ChannelWriter<IntegrationEvent> _events;
+    private readonly ChannelWriter<GitHubWebhookWork> _work;
+    private readonly Func<string, string, bool> _isSyncedFile;
 
-    internal GitHubWebhookHandler(string? secret, ChannelWriter<IntegrationEvent> events)
+    internal GitHubWebhookHandler(string? secret, ChannelWriter<GitHubWebhookWork> work, Func<string, string, bool> isSyncedFile)
     {
         _secret = string.IsNullOrEmpty(secret) ? null : Encoding.UTF8.GetBytes(secret);
-        _events = events;
+        _work = work;
+        _isSyncedFile = isSyncedFile;
     }
 
     /// <summary>Handles one delivery.</summary>
@@ -99,19 +110,86 @@ public sealed class GitHubWebhookHandler
         }
 
         var action = payload.TryGetProperty("action", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
-        IntegrationEvent? change = (name, action) switch
+        var repository = payload.TryGetProperty("repository", out var r) && r.ValueKind == JsonValueKind.Object && r.TryGetProperty("name", out var n) ? n.GetString() : null;
+        GitHubWebhookWork? work = (name, action) switch
         {
-            ("repository", _) when payload.TryGetProperty("repository", out var repository) => new IntegrationEvent("repository", repository, Deleted: action == "deleted"),
-            ("pull_request", _) when payload.TryGetProperty("pull_request", out var pull) => new IntegrationEvent("pull-request", pull),
-            ("team" or "membership" or "member", _) when payload.TryGetProperty("team", out var team) => new IntegrationEvent("team", team, Deleted: name == "team" && action == "deleted"),
+            ("repository", _) when payload.TryGetProperty("repository", out var item) => new(new IntegrationEvent("repository", item, Deleted: action == "deleted")),
+            ("pull_request", _) when payload.TryGetProperty("pull_request", out var item) => new(new IntegrationEvent("pull-request", WithRepository(item, repository))),
+            ("issues", _) when payload.TryGetProperty("issue", out var item) => new(new IntegrationEvent("issue", WithRepository(item, repository), Deleted: action == "deleted")),
+            ("release", _) when payload.TryGetProperty("release", out var item) => new(new IntegrationEvent("release", WithRepository(item, repository), Deleted: action == "deleted")),
+            ("workflow_run", _) when payload.TryGetProperty("workflow_run", out var item) => new(new IntegrationEvent("workflow-run", WithRepository(item, repository))),
+            ("team", "deleted") when payload.TryGetProperty("team", out var item) => new(new IntegrationEvent("team", item, Deleted: true)),
+            ("team" or "membership" or "member", _) when payload.TryGetProperty("team", out var item) => new(Team: item),
+            ("push", _) when repository is not null => Push(payload, repository),
             _ => null,
         };
-        if (change is null)
+        if (work is null)
         {
             return new(GitHubWebhookOutcome.Ignored, $"The '{name}' event is not synced.", []);
         }
 
-        _events.TryWrite(change);
-        return new(GitHubWebhookOutcome.Accepted, $"The '{name}' event ({action ?? "no action"}) became a live event of kind '{change.Kind}'.", [change]);
+        if (work is { Repository: not null, Changed.Count: 0, Removed.Count: 0 })
+        {
+            return new(GitHubWebhookOutcome.Ignored, $"The push to '{repository}' touched no synced file on its default branch.", []);
+        }
+
+        _work.TryWrite(work);
+        return new(GitHubWebhookOutcome.Accepted, $"The '{name}' event ({action ?? "no action"}) was accepted.", work.Event is { } ready ? [ready] : []);
+    }
+
+    /// <summary>The synced files a push to the default branch added, modified or removed (the last state of each wins).</summary>
+    private GitHubWebhookWork Push(JsonElement payload, string repository)
+    {
+        var branch = payload.TryGetProperty("repository", out var r) && r.TryGetProperty("default_branch", out var b) ? b.GetString() : null;
+        var pushed = payload.TryGetProperty("ref", out var re) ? re.GetString() : null;
+        if (branch is null || pushed != $"refs/heads/{branch}" || !payload.TryGetProperty("commits", out var commits) || commits.ValueKind != JsonValueKind.Array)
+        {
+            return new(Repository: repository);
+        }
+
+        var state = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var commit in commits.EnumerateArray())
+        {
+            foreach (var (list, present) in new[] { ("added", true), ("modified", true), ("removed", false) })
+            {
+                if (commit.TryGetProperty(list, out var paths) && paths.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var path in paths.EnumerateArray().Select(p => p.GetString()).OfType<string>().Where(p => _isSyncedFile(repository, p)))
+                    {
+                        state[path] = present;
+                    }
+                }
+            }
+        }
+
+        return new(Repository: repository)
+        {
+            Changed = [.. state.Where(s => s.Value).Select(s => s.Key)],
+            Removed = [.. state.Where(s => !s.Value).Select(s => s.Key)],
+        };
+    }
+
+    private static JsonElement WithRepository(JsonElement item, string? repository)
+    {
+        if (repository is null)
+        {
+            return item;
+        }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var property in item.EnumerateObject().Where(p => p.Name != "__repository"))
+            {
+                property.WriteTo(writer);
+            }
+
+            writer.WriteString("__repository", repository);
+            writer.WriteEndObject();
+        }
+
+        var reader = new Utf8JsonReader(buffer.WrittenSpan);
+        return JsonElement.ParseValue(ref reader);
     }
 }

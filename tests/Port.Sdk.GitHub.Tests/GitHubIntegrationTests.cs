@@ -74,8 +74,8 @@ public sealed class GitHubIntegrationTests : IDisposable
 
         Assert.True(report.Completed);
         Assert.All(report.Kinds, k => Assert.Empty(k.Failures));
-        Assert.Equal(["team", "user", "repository", "pull-request"], report.Kinds.Select(k => k.Kind));
-        Assert.Equal([3, 6, 12, 36], report.Kinds.Select(k => k.Fetched));
+        Assert.Equal(["team", "user", "repository", "pull-request", "workflow", "workflow-run"], report.Kinds.Select(k => k.Kind));
+        Assert.Equal([3, 6, 12, 36, 12, 24], report.Kinds.Select(k => k.Fetched));
         Assert.Equal(10, report.Kinds[2].Created);
         var team = (await catalog.GetEntityAsync("githubTeam", "team-0", _timeout.Token))!;
         Assert.Equal(["dev-0", "dev-3"], team.Relations["members"].Targets);
@@ -88,6 +88,10 @@ public sealed class GitHubIntegrationTests : IDisposable
         Assert.Equal(service, Assert.Single(merged.Relations["service"].Targets));
         Assert.Equal("open", (await catalog.GetEntityAsync("githubPullRequest", $"{service}-1", _timeout.Token))!.Properties["status"].GetString());
         Assert.EndsWith($" {Token}", server.LastAuthorization, StringComparison.Ordinal);
+        var workflow = (await catalog.GetEntityAsync("githubWorkflow", "300000001", _timeout.Token))!;
+        Assert.Equal(service, Assert.Single(workflow.Relations["service"].Targets));
+        var run = (await catalog.GetEntityAsync("githubWorkflowRun", "400001000", _timeout.Token))!;
+        Assert.Equal(("CI #1", "push", "300000001"), (run.Title, run.Properties["trigger"].GetString(), Assert.Single(run.Relations["workflow"].Targets)));
     }
 
     [Fact]
@@ -179,7 +183,7 @@ public sealed class GitHubIntegrationTests : IDisposable
     [Fact]
     public void Options_Invalid_NameEachFieldAndValue()
     {
-        var ex = Assert.Throws<ArgumentException>(() => new GitHubIntegration(new GitHubIntegrationOptions { MaxConcurrency = 0, Kinds = ["release"] }));
+        var ex = Assert.Throws<ArgumentException>(() => new GitHubIntegration(new GitHubIntegrationOptions { MaxConcurrency = 0, Kinds = ["deployment"] }));
 
         Assert.Equal(
             """
@@ -187,7 +191,7 @@ public sealed class GitHubIntegrationTests : IDisposable
             Validation Errors:
             The field Organization is required.
             The field MaxConcurrency must be between 1 and 64, was '0'.
-            The kind 'release' is not supported; the kinds are 'team', 'user', 'repository', 'pull-request'.
+            The kind 'deployment' is not supported; the kinds are 'team', 'user', 'repository', 'pull-request', 'issue', 'release', 'workflow', 'workflow-run', 'file'.
             """.ReplaceLineEndings(),
             ex.Message);
     }
@@ -250,5 +254,181 @@ public sealed class GitHubIntegrationTests : IDisposable
         Assert.Equal("open", (await catalog.GetEntityAsync("githubPullRequest", $"{name}-9", _timeout.Token))!.Properties["status"].GetString());
         Assert.Null(await catalog.GetEntityAsync("service", GitHubSamples.RepositoryName(2), _timeout.Token));
         Assert.Null(await catalog.GetEntityAsync("githubTeam", "team-2", _timeout.Token));
+    }
+
+    private sealed class ShiftedTime : TimeProvider
+    {
+        public TimeSpan Offset { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => TimeProvider.System.GetUtcNow() + Offset;
+    }
+
+    [Fact]
+    public async Task GitHubApp_ExchangesAJwtForInstallationTokens_AndRefreshesBeforeExpiry()
+    {
+        await using var server = await GitHubFixtureServer.StartAsync(Organization(), _timeout.Token);
+        using var key = RSA.Create(2048);
+        server.ConfigureApp(appId: 4242, RSA.Create(key.ExportParameters(false)), installationId: 77);
+        server.InstallationTokenLifetime = TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(30);
+        var time = new ShiftedTime();
+        var app = new GitHubAppOptions { AppId = 4242, InstallationId = 77, PrivateKeyPem = key.ExportRSAPrivateKeyPem() };
+        using var integration = Integration(server, o => { o.Token = null; o.App = app; o.TimeProvider = time; });
+
+        var first = await CountAsync(integration, "user");
+        var afterFirst = server.InstallationTokensIssued;
+        time.Offset = TimeSpan.FromSeconds(40);
+        var second = await CountAsync(integration, "user");
+
+        Assert.Equal((6, 6), (first, second));
+        Assert.Equal(1, afterFirst);
+        Assert.Equal(2, server.InstallationTokensIssued);
+        Assert.Equal(2, integration.InstallationTokensFetched);
+        Assert.StartsWith("Bearer ghs_fixture", server.LastAuthorization, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GitHubApp_WrongKey_FailsWithoutTheKey()
+    {
+        await using var server = await GitHubFixtureServer.StartAsync(Organization(), _timeout.Token);
+        using var key = RSA.Create(2048);
+        using var other = RSA.Create(2048);
+        server.ConfigureApp(4242, RSA.Create(key.ExportParameters(false)), 77);
+        var pem = other.ExportRSAPrivateKeyPem();
+        using var integration = Integration(server, o => { o.Token = null; o.App = new GitHubAppOptions { AppId = 4242, InstallationId = 77, PrivateKeyPem = pem }; });
+
+        var ex = await Assert.ThrowsAsync<PortException>(() => CountAsync(integration, "user"));
+
+        Assert.Equal("GitHub answered 401 when the app '4242' asked for a token of installation '77': A JSON web token could not be decoded", ex.Message);
+        Assert.DoesNotContain(pem[40..80], ex.ToString(), StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => Integration(server, o => { o.Token = null; o.App = new GitHubAppOptions { AppId = 1, InstallationId = 2, PrivateKeyPem = "not a key" }; }));
+    }
+
+    [Fact]
+    public async Task RequiredAuthentication_BadToken_IsAClearErrorWithoutTheToken()
+    {
+        await using var server = await GitHubFixtureServer.StartAsync(Organization(), _timeout.Token);
+        server.RequireAuthentication = true;
+        server.AcceptToken(Token);
+        using var good = Integration(server);
+        using var bad = Integration(server, o => o.Token = "ghp_wrongwrongwrong");
+
+        Assert.Equal(12, await CountAsync(good, "repository"));
+        var ex = await Assert.ThrowsAsync<PortException>(() => CountAsync(bad, "repository"));
+        Assert.Equal("GitHub answered 401 to 'GET orgs/acme/repos': Bad credentials", ex.Message);
+        Assert.DoesNotContain("ghp_wrong", ex.ToString(), StringComparison.Ordinal);
+    }
+
+    private async Task<int> CountAsync(GitHubIntegration integration, string kind)
+    {
+        var count = 0;
+        await foreach (var page in integration.FetchAsync(kind, _timeout.Token))
+        {
+            count += page.Count;
+        }
+
+        return count;
+    }
+
+    private async Task<List<JsonElement>> ItemsAsync(GitHubIntegration integration, string kind)
+    {
+        var items = new List<JsonElement>();
+        await foreach (var page in integration.FetchAsync(kind, _timeout.Token))
+        {
+            items.AddRange(page);
+        }
+
+        return items;
+    }
+
+    [Fact]
+    public async Task IssueReleaseAndFileKinds_ServeRawItemsWithTheirRepository()
+    {
+        await using var server = await GitHubFixtureServer.StartAsync(Organization(), _timeout.Token);
+        using var integration = Integration(server, o => { o.Kinds = ["issue", "release", "file"]; o.FilePatterns = ["port.yml", "**/service.json"]; });
+        var name = GitHubSamples.RepositoryName(3);
+
+        var issues = await ItemsAsync(integration, "issue");
+        var releases = await ItemsAsync(integration, "release");
+        var files = await ItemsAsync(integration, "file");
+
+        Assert.Equal(24, issues.Count);
+        Assert.DoesNotContain(issues, i => i.TryGetProperty("pull_request", out _));
+        Assert.Equal(2, issues.Count(i => i.GetProperty("__repository").GetString() == name));
+        Assert.Equal(12, releases.Count);
+        Assert.Equal("v1.0.0", releases[0].GetProperty("tag_name").GetString());
+        Assert.Equal(24, files.Count);
+        var portYml = files.Single(f => f.GetProperty("__repository").GetString() == name && f.GetProperty("path").GetString() == "port.yml");
+        Assert.Equal(("gold", "team-3", "production"), (portYml.GetProperty("content").GetProperty("tier").GetString(), portYml.GetProperty("content").GetProperty("owner").GetString(), portYml.GetProperty("content").GetProperty("lifecycle").GetString()));
+        var serviceJson = files.Single(f => f.GetProperty("__repository").GetString() == name && f.GetProperty("path").GetString() == ".github/catalog/service.json");
+        Assert.Equal(99.3, serviceJson.GetProperty("content").GetProperty("slo").GetDouble());
+    }
+
+    [Fact]
+    public async Task FileKind_CatalogAsCode_MapsPortYmlIntoTheService()
+    {
+        await using var server = await GitHubFixtureServer.StartAsync(Organization(), _timeout.Token);
+        using var integration = Integration(server, o => o.Kinds = ["team", "user", "repository", "file"]);
+        using var catalog = new PortCatalog(new SqliteEntityStore(Path.Combine(_directory.FullName, "code.db")));
+        var blueprints = GitHubDefaults.Blueprints().Select(b => b.Identifier != "service" ? b : b with
+        {
+            Schema = PortJson.ReadBlueprint("""{ "identifier": "x", "schema": { "properties": { "url": { "type": "string" }, "description": { "type": "string" }, "language": { "type": "string" }, "defaultBranch": { "type": "string" }, "visibility": { "type": "string" }, "tier": { "type": "string", "enum": ["gold", "silver", "bronze"] } } } }""").Schema,
+        });
+        await catalog.RegisterBlueprintsAsync([.. blueprints], _timeout.Token);
+        var config = PortAppConfig.Parse(GitHubDefaults.ConfigText + """
+              - kind: file
+                selector:
+                  query: .path == "port.yml"
+                port:
+                  entity:
+                    mappings:
+                      identifier: .__repository
+                      blueprint: '"service"'
+                      properties:
+                        tier: .content.tier
+                      relations:
+                        team: .content.owner
+            """);
+        using var engine = new ResyncEngine(catalog, integration, new JqSemanticMapper(config), config) { };
+
+        var report = await engine.ResyncAsync(cancellationToken: _timeout.Token);
+
+        Assert.All(report.Kinds, k => Assert.Empty(k.Failures));
+        var service = (await catalog.GetEntityAsync("service", GitHubSamples.RepositoryName(3), _timeout.Token))!;
+        Assert.Equal("gold", service.Properties["tier"].GetString());
+        Assert.Equal("team-3", Assert.Single(service.Relations["team"].Targets));
+    }
+
+    [Fact]
+    public async Task Webhook_PushTeamAndIssues_BecomeLiveEvents()
+    {
+        await using var server = await GitHubFixtureServer.StartAsync(Organization(), _timeout.Token);
+        using var integration = Integration(server, o => { o.WebhookSecret = "s3cret"; o.FilePatterns = ["port.yml"]; });
+        var name = GitHubSamples.RepositoryName(3);
+        var push = $$"""{ "ref": "refs/heads/main", "repository": { "name": "{{name}}", "default_branch": "main" }, "commits": [ { "added": [], "modified": ["port.yml", "src/app.cs"], "removed": [] }, { "added": [], "modified": [], "removed": ["old/port.yml"] } ] }""";
+        var featurePush = $$"""{ "ref": "refs/heads/feature", "repository": { "name": "{{name}}", "default_branch": "main" }, "commits": [ { "modified": ["port.yml"] } ] }""";
+        var membership = """{ "action": "added", "team": { "slug": "team-1", "name": "Team 1", "html_url": "https://github.com/orgs/acme/teams/team-1" }, "member": { "login": "dev-1" } }""";
+        var issue = $$"""{ "action": "opened", "issue": { "number": 7, "title": "Bug", "state": "open" }, "repository": { "name": "{{name}}" } }""";
+        GitHubWebhookResult Deliver(string @event, string body) => integration.Webhooks.Handle(Encoding.UTF8.GetBytes(body), Headers(@event, Sign("s3cret", Encoding.UTF8.GetBytes(body))));
+
+        Assert.Equal(GitHubWebhookOutcome.Accepted, Deliver("push", push).Outcome);
+        Assert.Equal(GitHubWebhookOutcome.Ignored, Deliver("push", featurePush).Outcome);
+        Assert.Equal(GitHubWebhookOutcome.Accepted, Deliver("membership", membership).Outcome);
+        Assert.Equal("issue", Assert.Single(Deliver("issues", issue).Events).Kind);
+
+        var events = new List<IntegrationEvent>();
+        await foreach (var change in integration.WatchAsync(_timeout.Token))
+        {
+            events.Add(change);
+            if (events.Count == 3)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(["file", "team", "issue"], events.Select(e => e.Kind));
+        Assert.Equal("gold", events[0].Item.GetProperty("content").GetProperty("tier").GetString());
+        Assert.Equal(name, events[0].Item.GetProperty("__repository").GetString());
+        Assert.Equal(["dev-1", "dev-4"], events[1].Item.GetProperty("members").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(name, events[2].Item.GetProperty("__repository").GetString());
     }
 }

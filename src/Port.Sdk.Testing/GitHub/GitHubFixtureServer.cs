@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -70,6 +71,43 @@ public sealed class GitHubFixtureServer : IAsyncDisposable
     public string? LastAuthorization { get; private set; }
 
     private DateTimeOffset? _exhaustedAt;
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _tokens = new(StringComparer.Ordinal);
+    private RSA? _appKey;
+    private long _appId;
+    private long _installationId;
+    private int _installationTokens;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether requests must carry an accepted token (<see cref="AcceptToken"/>, or an
+    /// installation token the server issued); others get 401 <c>Bad credentials</c>, as from GitHub.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>: anonymous requests are answered.</value>
+    public bool RequireAuthentication { get; set; }
+
+    /// <summary>Gets or sets how long the installation tokens the server issues are valid.</summary>
+    /// <value>The default value is one hour, as on GitHub.</value>
+    public TimeSpan InstallationTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Gets how many installation tokens the server issued.</summary>
+    public int InstallationTokensIssued => Volatile.Read(ref _installationTokens);
+
+    /// <summary>Accepts a personal access token.</summary>
+    /// <param name="token">The token.</param>
+    public void AcceptToken(string token) => _tokens[token] = DateTimeOffset.MaxValue;
+
+    /// <summary>
+    /// Makes the server a GitHub App's home: <c>POST /app/installations/{installationId}/access_tokens</c> with a JWT
+    /// signed (RS256) by the app's private key issues installation tokens that the server then accepts.
+    /// </summary>
+    /// <param name="appId">The app's identifier (the JWT's <c>iss</c>).</param>
+    /// <param name="publicKey">The app's public key, which verifies the JWT.</param>
+    /// <param name="installationId">The installation the app may get tokens for.</param>
+    public void ConfigureApp(long appId, RSA publicKey, long installationId)
+    {
+        ArgumentNullException.ThrowIfNull(publicKey);
+        (_appId, _appKey, _installationId) = (appId, publicKey, installationId);
+        RequireAuthentication = true;
+    }
 
     /// <summary>Starts a server for an organisation.</summary>
     /// <param name="organization">The organisation to serve; <see langword="null"/> for the default one.</param>
@@ -130,6 +168,19 @@ public sealed class GitHubFixtureServer : IAsyncDisposable
         response.Headers["X-RateLimit-Remaining"] = Math.Max(0, RateLimitRemaining).ToString(CultureInfo.InvariantCulture);
         response.Headers["X-RateLimit-Reset"] = reset.ToString(CultureInfo.InvariantCulture);
 
+        if (context.Request.Method == "POST" && context.Request.Path.Value is { } appPath && appPath.StartsWith("/app/installations/", StringComparison.Ordinal))
+        {
+            await IssueInstallationTokenAsync(context, appPath).ConfigureAwait(false);
+            return;
+        }
+
+        if (RequireAuthentication && !Authenticated(context.Request.Headers.Authorization.ToString()))
+        {
+            response.StatusCode = 401;
+            await WriteMessageAsync(response, "Bad credentials", "https://docs.github.com/rest").ConfigureAwait(false);
+            return;
+        }
+
         if (FaultRate > 0 && Fault(Interlocked.Increment(ref _counter)) is { } fault)
         {
             Interlocked.Increment(ref _faultsInjected);
@@ -187,13 +238,32 @@ public sealed class GitHubFixtureServer : IAsyncDisposable
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            writer.WriteStartArray();
-            for (var i = (page - 1) * perPage; i < Math.Min(count, page * perPage); i++)
+            if (items.Single)
             {
-                items.Write(writer, i);
+                items.Write(writer, 0);
+                links.Clear();
             }
+            else
+            {
+                if (items.Wrapper is { } wrapper)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteNumber("total_count", count);
+                    writer.WritePropertyName(wrapper);
+                }
 
-            writer.WriteEndArray();
+                writer.WriteStartArray();
+                for (var i = (page - 1) * perPage; i < Math.Min(count, page * perPage); i++)
+                {
+                    items.Write(writer, i);
+                }
+
+                writer.WriteEndArray();
+                if (items.Wrapper is not null)
+                {
+                    writer.WriteEndObject();
+                }
+            }
         }
 
         var etag = $"W/\"{Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan))[..32]}\"";
@@ -214,6 +284,78 @@ public sealed class GitHubFixtureServer : IAsyncDisposable
         response.Headers["X-RateLimit-Remaining"] = Math.Max(0, RateLimitRemaining).ToString(CultureInfo.InvariantCulture);
         response.ContentType = "application/json; charset=utf-8";
         await response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private bool Authenticated(string authorization)
+    {
+        var space = authorization.IndexOf(' ', StringComparison.Ordinal);
+        return space > 0 && _tokens.TryGetValue(authorization[(space + 1)..], out var expires) && expires > DateTimeOffset.UtcNow;
+    }
+
+    private async Task IssueInstallationTokenAsync(HttpContext context, string path)
+    {
+        var response = context.Response;
+        var parts = path.Trim('/').Split('/');
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (_appKey is null || parts is not ["app", "installations", var id, "access_tokens"] || id != _installationId.ToString(CultureInfo.InvariantCulture))
+        {
+            response.StatusCode = 404;
+            await WriteMessageAsync(response, "Not Found", "https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app").ConfigureAwait(false);
+            return;
+        }
+
+        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal) || !ValidAppJwt(authorization[7..]))
+        {
+            response.StatusCode = 401;
+            await WriteMessageAsync(response, "A JSON web token could not be decoded", "https://docs.github.com/rest").ConfigureAwait(false);
+            return;
+        }
+
+        var token = $"ghs_fixture{Interlocked.Increment(ref _installationTokens):D6}{Guid.NewGuid():N}";
+        var expires = DateTimeOffset.UtcNow.Add(InstallationTokenLifetime);
+        _tokens[token] = expires;
+        response.StatusCode = 201;
+        response.ContentType = "application/json; charset=utf-8";
+        await response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["token"] = token, ["expires_at"] = expires.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) }, FixtureJsonContext.Default.DictionaryStringString)).ConfigureAwait(false);
+    }
+
+    /// <summary>Checks an app JWT as GitHub does: RS256 by the app's key, <c>iss</c> the app, not expired, at most 10 minutes long.</summary>
+    private bool ValidAppJwt(string jwt)
+    {
+        var parts = jwt.Split('.');
+        if (parts.Length != 3)
+        {
+            return false;
+        }
+
+        try
+        {
+            var signed = System.Text.Encoding.ASCII.GetBytes($"{parts[0]}.{parts[1]}");
+            if (!_appKey!.VerifyData(signed, Base64Url(parts[2]), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
+            {
+                return false;
+            }
+
+            using var header = JsonDocument.Parse(Base64Url(parts[0]));
+            using var claims = JsonDocument.Parse(Base64Url(parts[1]));
+            var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            var iss = claims.RootElement.GetProperty("iss");
+            var issuer = iss.ValueKind == JsonValueKind.Number ? iss.GetInt64().ToString(CultureInfo.InvariantCulture) : iss.GetString();
+            var iat = claims.RootElement.GetProperty("iat").GetInt64();
+            var exp = claims.RootElement.GetProperty("exp").GetInt64();
+            return header.RootElement.GetProperty("alg").GetString() == "RS256" && issuer == _appId.ToString(CultureInfo.InvariantCulture)
+                && exp > now && iat <= now + 60 && exp - iat <= 660;
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException or KeyNotFoundException or InvalidOperationException or CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    private static byte[] Base64Url(string text)
+    {
+        var padded = text.Replace('-', '+').Replace('_', '/');
+        return Convert.FromBase64String(padded.PadRight(padded.Length + ((4 - (padded.Length % 4)) % 4), '='));
     }
 
     /// <summary>Which fault, if any, the request with a sequence number gets: a deterministic spread at <see cref="FaultRate"/>.</summary>
