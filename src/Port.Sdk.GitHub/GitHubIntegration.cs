@@ -23,7 +23,7 @@ public sealed class GitHubIntegration : IIntegration, IDisposable
     public static readonly IReadOnlyList<string> AllKinds = ["team", "user", "repository", "pull-request", "issue", "release", "workflow", "workflow-run", "file"];
 
     /// <summary>The kinds of the default mapping (<see cref="GitHubDefaults"/>), in sync order.</summary>
-    public static readonly IReadOnlyList<string> DefaultKinds = ["team", "user", "repository", "pull-request", "workflow", "workflow-run"];
+    public static readonly IReadOnlyList<string> DefaultKinds = ["user", "team", "repository", "pull-request", "workflow", "workflow-run"];
 
     private readonly GitHubIntegrationOptions _options;
     private readonly GitHubHttpClient _http;

@@ -22,8 +22,8 @@ public sealed class GitHubIntegrationOptions
     /// <value>The default value is <see langword="null"/>: <c>github-{organization}</c>.</value>
     public string? Identifier { get; set; }
 
-    /// <summary>Gets or sets the kinds to sync, in order (teams first, so repositories can relate to them).</summary>
-    /// <value>The default value is the kinds of the default mapping: <c>team</c>, <c>user</c>, <c>repository</c>, <c>pull-request</c>, <c>workflow</c>, <c>workflow-run</c>.</value>
+    /// <summary>Gets or sets the kinds to sync, in order (members, then teams, so teams and repositories relate to existing entities).</summary>
+    /// <value>The default value is the kinds of the default mapping: <c>user</c>, <c>team</c>, <c>repository</c>, <c>pull-request</c>, <c>workflow</c>, <c>workflow-run</c>.</value>
     public IList<string> Kinds { get; set; } = [.. GitHubIntegration.DefaultKinds];
 
     /// <summary>

@@ -74,8 +74,9 @@ public sealed class GitHubIntegrationTests : IDisposable
 
         Assert.True(report.Completed);
         Assert.All(report.Kinds, k => Assert.Empty(k.Failures));
-        Assert.Equal(["team", "user", "repository", "pull-request", "workflow", "workflow-run"], report.Kinds.Select(k => k.Kind));
-        Assert.Equal([3, 6, 12, 36, 12, 24], report.Kinds.Select(k => k.Fetched));
+        Assert.Equal(["user", "team", "repository", "pull-request", "workflow", "workflow-run"], report.Kinds.Select(k => k.Kind));
+        Assert.Equal([6, 3, 12, 36, 12, 24], report.Kinds.Select(k => k.Fetched));
+        Assert.Equal([6, 3], report.Kinds.Take(2).Select(k => k.Created));
         Assert.Equal(10, report.Kinds[2].Created);
         var team = (await catalog.GetEntityAsync("githubTeam", "team-0", _timeout.Token))!;
         Assert.Equal(["dev-0", "dev-3"], team.Relations["members"].Targets);
@@ -367,7 +368,7 @@ public sealed class GitHubIntegrationTests : IDisposable
     public async Task FileKind_CatalogAsCode_MapsPortYmlIntoTheService()
     {
         await using var server = await GitHubFixtureServer.StartAsync(Organization(), _timeout.Token);
-        using var integration = Integration(server, o => o.Kinds = ["team", "user", "repository", "file"]);
+        using var integration = Integration(server, o => o.Kinds = ["user", "team", "repository", "file"]);
         using var catalog = new PortCatalog(new SqliteEntityStore(Path.Combine(_directory.FullName, "code.db")));
         var blueprints = GitHubDefaults.Blueprints().Select(b => b.Identifier != "service" ? b : b with
         {
