@@ -344,7 +344,7 @@ public sealed class GitHubIntegration : IIntegration, IDisposable
         try
         {
             parsed = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? JsonDocument.Parse(text).RootElement.Clone()
-                : path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) ? YamlJson.Parse(text)
+                : path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) ? Integrations.PortYaml.Parse(text)
                 : JsonSerializer.SerializeToElement(text, GitHubJsonContext.Default.String);
         }
         catch (Exception ex) when (ex is JsonException or YamlDotNet.Core.YamlException)

@@ -16,10 +16,10 @@ internal sealed class PortAppConfigReader
     public static PortAppConfig Read(string text, string source)
     {
         var reader = new PortAppConfigReader(source);
-        var stream = new YamlStream();
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(text));
+            stream = PortYaml.Load(text);
         }
         catch (YamlException ex)
         {

@@ -4,15 +4,23 @@ using System.Text.Json;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace Port.Sdk.GitHub;
+namespace Port.Sdk.Integrations;
 
-/// <summary>YAML (the first document) as JSON, with YAML 1.2 core-schema scalars: null, booleans, numbers, strings.</summary>
-internal static class YamlJson
+/// <summary>
+/// YAML (the first document) as JSON, with YAML 1.2 core-schema scalars: null, booleans, numbers, strings (quoted and
+/// block scalars stay strings). For catalog-as-code files and context recipes written in YAML.
+/// </summary>
+public static class PortYaml
 {
+    /// <summary>Reads YAML as a JSON value.</summary>
+    /// <param name="yaml">The YAML text.</param>
+    /// <returns>The first document as JSON; <c>null</c> for an empty text.</returns>
+    /// <exception cref="YamlException">The text is not YAML, or is nested more than 64 levels; the exception has the line and column.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="yaml"/> is <see langword="null"/>.</exception>
     public static JsonElement Parse(string yaml)
     {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(yaml));
+        ArgumentNullException.ThrowIfNull(yaml);
+        var stream = Load(yaml);
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -28,6 +36,27 @@ internal static class YamlJson
 
         var reader = new Utf8JsonReader(buffer.WrittenSpan);
         return JsonElement.ParseValue(ref reader);
+    }
+
+    /// <summary>
+    /// Loads YAML, reporting every malformed text as a <see cref="YamlException"/> with a position: YamlDotNet throws
+    /// <see cref="InvalidOperationException"/> for some texts cut short (an unclosed <c>[</c> or <c>{</c> at the end).
+    /// </summary>
+    internal static YamlStream Load(string text)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (InvalidOperationException ex)
+        {
+            var lines = text.Split('\n');
+            var end = new Mark(0, lines.Length, lines[^1].Length + 1);
+            throw new YamlException(end, end, "the text ends inside a flow collection (an unclosed '[' or '{')", ex);
+        }
+
+        return stream;
     }
 
     private static void Write(Utf8JsonWriter writer, YamlNode node, int depth)
