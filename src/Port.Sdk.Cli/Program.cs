@@ -12,6 +12,7 @@ internal static class Program
           jq      a jq-compatible JSON processor (run 'port jq --help')
           map     the entities a port-app-config mapping gives for sample items (run 'port map --help')
           sync    a resync of items from files into a SQLite catalog, or its plan (run 'port sync --help')
+          mcp     'port mcp serve': the catalog as an MCP server over stdio (run 'port mcp serve --help')
         """;
 
     private static int Main(string[] args)
@@ -27,6 +28,7 @@ internal static class Program
             "jq" => JqCommand.Run(args[1..], Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error),
             "map" => MapCommand.Run(args[1..], Console.In, Console.Out, Console.Error),
             "sync" => SyncCommand.Run(args[1..], Console.Out, Console.Error),
+            "mcp" => McpCommand.Run(args[1..], Console.Out, Console.Error),
             _ => UnknownCommand(args[0]),
         };
     }

@@ -271,6 +271,11 @@ public sealed class McpConnector : IMcpConnector
 
     private IClientTransport Transport()
     {
+        if (_options.TransportFactory is { } factory)
+        {
+            return factory();
+        }
+
         if (_options.Command is { } command)
         {
             var environment = StdioClientTransportOptions.GetDefaultEnvironmentVariables();

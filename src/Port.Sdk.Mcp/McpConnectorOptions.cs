@@ -19,6 +19,12 @@ public sealed class McpConnectorOptions
     /// </summary>
     public IDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Gets or sets a factory of the transport, instead of <see cref="Command"/> or <see cref="Endpoint"/>: for a server
+    /// in the same process (over pipes, in tests) or a transport of your own. Called at every (re)connection.
+    /// </summary>
+    public Func<ModelContextProtocol.Client.IClientTransport>? TransportFactory { get; set; }
+
     /// <summary>Gets or sets the HTTP server's endpoint (Streamable HTTP, or SSE for older servers).</summary>
     public Uri? Endpoint { get; set; }
 
@@ -76,9 +82,9 @@ public sealed class McpConnectorOptions
     internal void Validate(string name)
     {
         var errors = new List<string>();
-        if ((Command is null) == (Endpoint is null))
+        if (new object?[] { Command, Endpoint, TransportFactory }.Count(o => o is not null) != 1)
         {
-            errors.Add($"Exactly one of Command (stdio) and Endpoint (HTTP) must be set; Command was {(Command is null ? "not set" : "set")}, Endpoint {(Endpoint is null ? "not set" : "set")}.");
+            errors.Add($"Exactly one of Command (stdio), Endpoint (HTTP) and TransportFactory must be set; Command was {(Command is null ? "not set" : "set")}, Endpoint {(Endpoint is null ? "not set" : "set")}, TransportFactory {(TransportFactory is null ? "not set" : "set")}.");
         }
 
         if (Endpoint is { IsAbsoluteUri: false })

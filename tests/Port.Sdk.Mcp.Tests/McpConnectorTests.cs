@@ -223,7 +223,7 @@ public sealed class McpConnectorTests : IDisposable
             """
             The 'McpConnectorOptions' of connector 'bad' are invalid.
             Validation Errors:
-            Exactly one of Command (stdio) and Endpoint (HTTP) must be set; Command was set, Endpoint set.
+            Exactly one of Command (stdio), Endpoint (HTTP) and TransportFactory must be set; Command was set, Endpoint set, TransportFactory not set.
             The field MaxResultLength must be at least 1, was '0'.
             """.ReplaceLineEndings(),
             ex.Message);

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Port.Sdk.Integrations;
+using Port.Sdk.Mcp;
+using Port.Sdk.Sqlite;
+
+namespace Port.Sdk.Cli.Commands;
+
+/// <summary><c>port mcp serve</c>: the catalog in a SQLite file as an MCP server over stdio.</summary>
+internal static class McpCommand
+{
+    public const string Help = """
+        Usage: port mcp serve --db FILE [--recipes DIR] [--scorecards FILE]
+
+        Serves the catalog in a SQLite file to an AI client over the Model Context Protocol, on standard input and
+        output. Tools: search_entities, get_entity, list_blueprints, get_scorecards, compose_context.
+
+        Options:
+          --db FILE            the catalog's SQLite file
+          --recipes DIR        context recipes (*.yml, *.yaml, *.json) that compose_context offers by name
+          --scorecards FILE    a JSON array of scorecards that get_scorecards evaluates
+          -h, --help           this help
+
+        Exit status: 0 when the client disconnects, 2 on usage errors, 3 when a recipe or scorecard is invalid.
+        """;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args is not ["serve", .. var rest])
+        {
+            return CommandLine.Usage(stderr, "mcp", args is [] or ["-h" or "--help"] ? "a subcommand is required." : $"unknown subcommand '{args[0]}'.", Help);
+        }
+
+        if (!CommandLine.TryParse(rest, ["--db", "--recipes", "--scorecards"], [], out var options, out var error))
+        {
+            return CommandLine.Usage(stderr, "mcp", error, Help);
+        }
+
+        if (options.ContainsKey("--help"))
+        {
+            stdout.WriteLine(Help);
+            return 0;
+        }
+
+        if (!options.TryGetValue("--db", out var db))
+        {
+            return CommandLine.Usage(stderr, "mcp", "--db is required.", Help);
+        }
+
+        var recipes = new List<ContextRecipe>();
+        var scorecards = new List<Scorecard>();
+        try
+        {
+            if (options.TryGetValue("--recipes", out var directory))
+            {
+                recipes.AddRange(Directory.GetFiles(directory).Where(f => f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+                    .Order(StringComparer.Ordinal).Select(ContextRecipeYaml.Load));
+            }
+
+            if (options.TryGetValue("--scorecards", out var file))
+            {
+                using var document = JsonDocument.Parse(File.ReadAllText(file));
+                scorecards.AddRange(document.RootElement.EnumerateArray().Select(s => PortJson.ReadScorecard(s.GetRawText())));
+            }
+        }
+        catch (Exception ex) when (ex is PortException or JsonException or IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"port mcp: {ex.Message}");
+            return 3;
+        }
+
+        using var catalog = new PortCatalog(new SqliteEntityStore(db));
+        var server = new PortCatalogMcpServer(catalog, scorecards, recipes: recipes);
+        server.RunStdioAsync().GetAwaiter().GetResult();
+        return 0;
+    }
+}
