@@ -165,6 +165,16 @@ public sealed class GitHubFixtureOrganization
 
                 items = new Items(1, (w, _) => WriteContent(w, repository, filePath, text), single: true);
                 return true;
+            case ["repos", _, var name, "pulls", var n] when RepositoryIndex(name) is { } repository && PullIndex(n) is { } pull:
+                items = new Items(1, (w, _) => WritePullRequest(w, repository, pull), single: true);
+                return true;
+            case ["repos", _, var name, "pulls", var n, "files"] when RepositoryIndex(name) is { } repository && PullIndex(n) is { } pull:
+                var changed = ChangedFiles(repository, pull);
+                items = new Items(changed.Length, (w, i) => WriteChangedFile(w, changed[i]));
+                return true;
+            case ["repos", _, var name, "pulls", var n, "reviews"] when RepositoryIndex(name) is { } repository && PullIndex(n) is { } pull:
+                items = new Items(pull == 0 ? 0 : 1, (w, _) => WriteReview(w, repository, pull));
+                return true;
             case ["repos", _, var name, "pulls"] when RepositoryIndex(name) is { } repository:
                 var state = query["state"].ToString() is { Length: > 0 } s ? s : "open";
                 if (state is not ("open" or "closed" or "all"))
@@ -179,6 +189,65 @@ public sealed class GitHubFixtureOrganization
             default:
                 return false;
         }
+    }
+
+    /// <summary>The unified diff of a pull request, as GitHub answers <c>Accept: application/vnd.github.diff</c>.</summary>
+    /// <param name="path">The request path.</param>
+    /// <returns>The diff, or <see langword="null"/> when the path is not a pull request of this organisation.</returns>
+    internal string? Diff(string path)
+    {
+        if (path.Trim('/').Split('/') is not ["repos", var owner, var name, "pulls", var n] || owner != Login || RepositoryIndex(name) is not { } repository || PullIndex(n) is not { } pull)
+        {
+            return null;
+        }
+
+        var diff = new System.Text.StringBuilder();
+        foreach (var (file, additions, deletions) in ChangedFiles(repository, pull))
+        {
+            diff.Append(CultureInfo.InvariantCulture, $"diff --git a/{file} b/{file}\nindex 3b18e51..a9c3f6e 100644\n--- a/{file}\n+++ b/{file}\n@@ -1,{deletions + 1} +1,{additions + 1} @@\n");
+            diff.Append(CultureInfo.InvariantCulture, $" // {GitHubSamples.RepositoryName(repository)}\n");
+            for (var d = 0; d < deletions; d++)
+            {
+                diff.Append(CultureInfo.InvariantCulture, $"-    var timeout = TimeSpan.FromSeconds({d + 10});\n");
+            }
+
+            for (var a = 0; a < additions; a++)
+            {
+                diff.Append(CultureInfo.InvariantCulture, $"+    var timeout = options.Timeout; // change {pull + 1}, line {a + 1}\n");
+            }
+        }
+
+        return diff.ToString();
+    }
+
+    private int? PullIndex(string number)
+        => int.TryParse(number, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= PullRequestsPerRepository ? n - 1 : null;
+
+    private static (string File, int Additions, int Deletions)[] ChangedFiles(int repository, int pull)
+        => [($"src/Service{repository}/Handler.cs", 3 + pull, 1), ($"tests/Service{repository}.Tests/HandlerTests.cs", 2, 0)];
+
+    private static void WriteChangedFile(Utf8JsonWriter writer, (string File, int Additions, int Deletions) file)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("filename", file.File);
+        writer.WriteString("status", "modified");
+        writer.WriteNumber("additions", file.Additions);
+        writer.WriteNumber("deletions", file.Deletions);
+        writer.WriteNumber("changes", file.Additions + file.Deletions);
+        writer.WriteEndObject();
+    }
+
+    private void WriteReview(Utf8JsonWriter writer, int repository, int pull)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("id", 700_000_000L + (repository * 1_000L) + pull);
+        writer.WriteStartObject("user");
+        writer.WriteString("login", MemberLogin((repository + 1) % Math.Max(1, Members)));
+        writer.WriteEndObject();
+        writer.WriteString("state", pull % 2 == 0 ? "APPROVED" : "CHANGES_REQUESTED");
+        writer.WriteString("body", pull % 2 == 0 ? "Looks good." : "Please add a test for the timeout.");
+        writer.WriteString("submitted_at", "2026-11-25T15:00:00Z");
+        writer.WriteEndObject();
     }
 
     private void WriteIssue(Utf8JsonWriter writer, int repository, int number)

@@ -205,6 +205,14 @@ public sealed class GitHubFixtureServer : IAsyncDisposable
             }
         }
 
+        if (context.Request.Headers.Accept.ToString().Contains("diff", StringComparison.Ordinal) && _org.Diff(context.Request.Path.Value ?? string.Empty) is { } diff)
+        {
+            Interlocked.Decrement(ref _remaining);
+            response.ContentType = "application/vnd.github.diff; charset=utf-8";
+            await response.WriteAsync(diff, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
         if (!_org.TryGetList(context.Request.Path.Value ?? string.Empty, context.Request.Query, out var items, out var status))
         {
             response.StatusCode = status;
