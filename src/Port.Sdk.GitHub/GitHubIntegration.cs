@@ -47,6 +47,7 @@ public sealed class GitHubIntegration : IIntegration, IDisposable
         Kinds = [.. options.Kinds];
         _files = [.. options.FilePatterns.Select(Glob)];
         _http = new GitHubHttpClient(new HttpClientAdapter(HttpMessageHandlerFactory.CreateDefault), options);
+        _http.SetRequestTimeout(options.RequestTimeout);
         ICredentialStore credentials;
         if (options.App is { } app)
         {

@@ -56,6 +56,10 @@ public sealed class GitHubIntegrationOptions
     /// <value>The default value is 15 minutes.</value>
     public TimeSpan MaxRateLimitWait { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>Gets or sets how long one request may take before it is abandoned and retried (a slow or stuck answer counts as a transient failure).</summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Gets or sets how many requests may be in flight at once.</summary>
     /// <value>The default value is 4.</value>
     public int MaxConcurrency { get; set; } = 4;
@@ -97,6 +101,11 @@ public sealed class GitHubIntegrationOptions
         if (App is not null && !string.IsNullOrEmpty(Token))
         {
             errors.Add("Set either Token or App, not both.");
+        }
+
+        if (RequestTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"The field RequestTimeout must be positive, was '{RequestTimeout}'.");
         }
 
         if (MaxConcurrency is < 1 or > 64)

@@ -123,11 +123,12 @@ public sealed class GitHubIntegrationTests : IDisposable
         await using var clean = await GitHubFixtureServer.StartAsync(Organization(), _timeout.Token);
         await using var faulty = await GitHubFixtureServer.StartAsync(Organization(), _timeout.Token);
         faulty.FaultRate = 0.2;
+        faulty.SlowFaultDelay = TimeSpan.FromSeconds(3);
         var config = GitHubDefaults.Config();
         var snapshots = new List<string[]>();
         foreach (var (server, name) in new[] { (clean, "clean.db"), (faulty, "faulty.db") })
         {
-            using var integration = Integration(server, o => o.MaxRetries = 10);
+            using var integration = Integration(server, o => { o.MaxRetries = 10; o.RequestTimeout = TimeSpan.FromSeconds(1); });
             using var catalog = await CatalogAsync(name);
             using var engine = new ResyncEngine(catalog, integration, new JqSemanticMapper(config), config);
             var report = await engine.ResyncAsync(cancellationToken: _timeout.Token);
@@ -136,6 +137,7 @@ public sealed class GitHubIntegrationTests : IDisposable
         }
 
         Assert.True(faulty.FaultsInjected >= 0.1 * faulty.Requests, $"only {faulty.FaultsInjected} faults in {faulty.Requests} requests");
+        Assert.True(faulty.SlowFaults > 0, "no slow answer was injected");
         Assert.Equal(snapshots[0], snapshots[1]);
     }
 
@@ -415,6 +417,10 @@ public sealed class GitHubIntegrationTests : IDisposable
         Assert.Equal(GitHubWebhookOutcome.Ignored, Deliver("push", featurePush).Outcome);
         Assert.Equal(GitHubWebhookOutcome.Accepted, Deliver("membership", membership).Outcome);
         Assert.Equal("issue", Assert.Single(Deliver("issues", issue).Events).Kind);
+        var release = Assert.Single(Deliver("release", $$"""{ "action": "deleted", "release": { "id": 1, "tag_name": "v1" }, "repository": { "name": "{{name}}" } }""").Events);
+        var run = Assert.Single(Deliver("workflow_run", $$"""{ "action": "completed", "workflow_run": { "id": 2, "workflow_id": 3 }, "repository": { "name": "{{name}}" } }""").Events);
+        Assert.Equal(("release", true, name), (release.Kind, release.Deleted, release.Item.GetProperty("__repository").GetString()));
+        Assert.Equal(("workflow-run", false), (run.Kind, run.Deleted));
 
         var events = new List<IntegrationEvent>();
         await foreach (var change in integration.WatchAsync(_timeout.Token))

@@ -27,6 +27,7 @@ public sealed class GitHubFixtureServer : IAsyncDisposable
     private int _requests;
     private int _notModified;
     private int _faultsInjected;
+    private int _slowFaults;
     private int _remaining;
     private long _counter;
 
@@ -52,9 +53,16 @@ public sealed class GitHubFixtureServer : IAsyncDisposable
     /// <summary>Gets how many faults were injected.</summary>
     public int FaultsInjected => Volatile.Read(ref _faultsInjected);
 
-    /// <summary>Gets or sets the fraction of requests (0 to 1) answered with a transient fault (502, 503, secondary rate limit, or a dropped connection), chosen deterministically.</summary>
+    /// <summary>Gets how many of the faults were slow answers.</summary>
+    public int SlowFaults => Volatile.Read(ref _slowFaults);
+
+    /// <summary>Gets or sets the fraction of requests (0 to 1) answered with a transient fault (502, 503, secondary rate limit, a dropped connection, or an answer delayed by <see cref="SlowFaultDelay"/>), chosen deterministically.</summary>
     /// <value>The default value is 0.</value>
     public double FaultRate { get; set; }
+
+    /// <summary>Gets or sets how long a slow fault delays its answer.</summary>
+    /// <value>The default value is 5 seconds.</value>
+    public TimeSpan SlowFaultDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Gets or sets how long each answer is delayed.</summary>
     /// <value>The default value is zero.</value>
@@ -199,9 +207,14 @@ public sealed class GitHubFixtureServer : IAsyncDisposable
                     response.Headers["Retry-After"] = "1";
                     await WriteMessageAsync(response, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits").ConfigureAwait(false);
                     return;
-                default:
+                case 3:
                     context.Abort();
                     return;
+                default:
+                    Interlocked.Increment(ref _slowFaults);
+                    // A slow answer: served in full, but after SlowFaultDelay (a client with a shorter timeout gives up).
+                    await Task.Delay(SlowFaultDelay, context.RequestAborted).ConfigureAwait(false);
+                    break;
             }
         }
 
@@ -371,7 +384,7 @@ public sealed class GitHubFixtureServer : IAsyncDisposable
     {
         var hash = (ulong)sequence * 0x9E3779B97F4A7C15UL;
         var unit = (hash >> 11) * (1.0 / (1UL << 53));
-        return unit < FaultRate ? (int)(hash % 4) : null;
+        return unit < FaultRate ? (int)(hash % 5) : null;
     }
 
     private static async Task WriteMessageAsync(HttpResponse response, string message, string? documentation)
