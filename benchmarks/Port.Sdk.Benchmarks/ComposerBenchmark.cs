@@ -14,6 +14,7 @@ public class ComposerBenchmark
 {
     private PortCatalog _catalog = null!;
     private ContextComposer _composer = null!;
+    private ContextComposer _slowComposer = null!;
     private ContextRecipe _recipe = null!;
 
     [GlobalSetup]
@@ -23,6 +24,16 @@ public class ComposerBenchmark
         CatalogSamples.SeedAsync(_catalog).GetAwaiter().GetResult();
         var connectors = new[] { "diff", "files", "reviews" }.Select(n => new TestMcpConnector(n) { CallToolHandler = (tool, _, _) => Task.FromResult(new McpToolResult($"{tool} result")) }).ToList();
         _composer = new ContextComposer(_catalog, connectors);
+
+        // The same three connectors, each answering after 200 ms: composed in parallel, about 200 ms, not 600.
+        _slowComposer = new ContextComposer(_catalog, connectors.Select(c => new TestMcpConnector(c.Name)
+        {
+            CallToolHandler = async (tool, _, token) =>
+            {
+                await Task.Delay(200, token);
+                return new McpToolResult($"{tool} result");
+            },
+        }));
         _recipe = new ContextRecipe
         {
             Relations = { new ContextRelationWalk { Direction = RelationDirection.Upstream, Hops = 2 } },
@@ -47,6 +58,9 @@ public class ComposerBenchmark
 
     [Benchmark]
     public async Task<int> ComposeAndRenderMarkdown() => (await _composer.ComposeAsync(new EntityKey("pullRequest", "pr-1"), _recipe)).ToMarkdown().Length;
+
+    [Benchmark]
+    public async Task<int> ComposeWithThreeConnectorsOf200Ms() => (await _slowComposer.ComposeAsync(new EntityKey("pullRequest", "pr-1"), _recipe)).Connectors.Count;
 
     [GlobalCleanup]
     public void Cleanup() => _catalog.Dispose();
