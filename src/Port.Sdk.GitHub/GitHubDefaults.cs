@@ -4,7 +4,7 @@ using Port.Sdk.Integrations;
 namespace Port.Sdk.GitHub;
 
 /// <summary>
-/// The default blueprints (<c>githubUser</c>, <c>githubTeam</c>, <c>service</c>, <c>githubPullRequest</c>, <c>githubWorkflow</c>, <c>githubWorkflowRun</c>) and the
+/// The default blueprints (<c>githubUser</c>, <c>githubTeam</c>, <c>service</c>, <c>githubPullRequest</c>, <c>githubWorkflow</c>, <c>githubWorkflowRun</c>, <c>githubIssue</c>, <c>githubRelease</c>) and the
 /// default <c>port-app-config.yml</c> of the GitHub integration: usable as they are, or as the starting point of
 /// your own (<see cref="ConfigText"/> is the file).
 /// </summary>

@@ -438,4 +438,25 @@ public sealed class GitHubIntegrationTests : IDisposable
         Assert.Equal(["dev-1", "dev-4"], events[1].Item.GetProperty("members").EnumerateArray().Select(m => m.GetString()));
         Assert.Equal(name, events[2].Item.GetProperty("__repository").GetString());
     }
+
+    [Fact]
+    public async Task OptInKinds_IssueAndRelease_MapWithTheDefaultMapping()
+    {
+        await using var server = await GitHubFixtureServer.StartAsync(Organization(), _timeout.Token);
+        using var integration = Integration(server, o => o.Kinds = ["user", "team", "repository", "issue", "release"]);
+        using var catalog = await CatalogAsync("optin.db");
+        var config = GitHubDefaults.Config();
+        using var engine = new ResyncEngine(catalog, integration, new JqSemanticMapper(config), config);
+
+        var report = await engine.ResyncAsync(cancellationToken: _timeout.Token);
+
+        Assert.All(report.Kinds, k => Assert.Empty(k.Failures));
+        var name = GitHubSamples.RepositoryName(3);
+        var issue = (await catalog.GetEntityAsync("githubIssue", $"{name}-issue-100", _timeout.Token))!;
+        Assert.Equal(("open", "bug", name), (issue.Properties["status"].GetString(), issue.Properties["labels"][0].GetString(), Assert.Single(issue.Relations["service"].Targets)));
+        Assert.Equal("closed", (await catalog.GetEntityAsync("githubIssue", $"{name}-issue-101", _timeout.Token))!.Properties["status"].GetString());
+        var release = (await catalog.GetEntityAsync("githubRelease", $"{name}-v1.0.0", _timeout.Token))!;
+        Assert.Equal(("v1.0.0", name), (release.Properties["tag"].GetString(), Assert.Single(release.Relations["service"].Targets)));
+        Assert.Equal(24, await catalog.Store.CountAsync("githubIssue", _timeout.Token));
+    }
 }
