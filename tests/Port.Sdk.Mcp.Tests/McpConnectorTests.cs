@@ -229,3 +229,33 @@ public sealed class McpConnectorTests : IDisposable
             ex.Message);
     }
 }
+
+public sealed class McpServersConfigurationTests
+{
+    [Fact]
+    public void Parse_SharedMcpServersFormat_GivesStdioAndHttpConnectors()
+    {
+        var connectors = McpServersConfiguration.Parse("""
+            { "mcpServers": {
+                "github": { "command": "github-mcp-server", "args": ["stdio"], "env": { "GITHUB_PERSONAL_ACCESS_TOKEN": "x" } },
+                "docs": { "type": "http", "url": "https://mcp.example.com/mcp", "headers": { "Authorization": "Bearer y" } } } }
+            """);
+
+        Assert.Equal(("github-mcp-server", "stdio", "x"), (connectors["github"].Command, connectors["github"].Arguments[0], connectors["github"].Environment["GITHUB_PERSONAL_ACCESS_TOKEN"]));
+        Assert.Equal((new Uri("https://mcp.example.com/mcp"), "Bearer y"), (connectors["docs"].Endpoint, connectors["docs"].Headers["Authorization"]));
+    }
+
+    [Fact]
+    public void Parse_Invalid_ListsEveryErrorWithItsPointer()
+    {
+        var ex = Assert.Throws<PortException>(() => McpServersConfiguration.Parse("""{ "mcpServers": { "a": { "args": [] }, "b": { "command": "x", "colour": 1 } } }""", "servers.json"));
+
+        Assert.Equal(
+            """
+            The MCP servers file 'servers.json' is not valid (2 errors):
+              /mcpServers/a: needs either 'command' (a stdio server) or 'url' (an HTTP server)
+              /mcpServers/b/colour: not a field of a server here, or of the wrong type; the fields are command, args, cwd, env, url, headers
+            """.ReplaceLineEndings().TrimEnd(),
+            ex.Message);
+    }
+}

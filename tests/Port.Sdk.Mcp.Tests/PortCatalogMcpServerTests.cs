@@ -84,10 +84,17 @@ public sealed class PortCatalogMcpServerTests : IDisposable
 
         SqliteConnection.ClearAllPools();
         await File.WriteAllTextAsync(Path.Combine(_directory.FullName, "scorecards.json"), $"[{ReadinessJson}]", _timeout.Token);
-        await using var connector = new McpConnector("port", new McpConnectorOptions { Command = "dotnet", Arguments = { Path.Combine(AppContext.BaseDirectory, "port.dll"), "mcp", "serve", "--db", db, "--scorecards", Path.Combine(_directory.FullName, "scorecards.json") } });
+        var recipes = Directory.CreateDirectory(Path.Combine(_directory.FullName, "recipes")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(recipes, "echo.yml"), "name: echo\nrelations: [ { direction: upstream } ]\ncalls:\n  - connector: everything\n    tool: echo\n    arguments: '{message: (\"about \" + .identifier)}'\n", _timeout.Token);
+        var servers = Path.Combine(_directory.FullName, "mcp.json");
+        await File.WriteAllTextAsync(servers, JsonSerializer.Serialize(new Dictionary<string, object> { ["mcpServers"] = new Dictionary<string, object> { ["everything"] = new Dictionary<string, object> { ["command"] = "node", ["args"] = new[] { NpmServers.Script("server-everything"), "stdio" } } } }), _timeout.Token);
+        await using var connector = new McpConnector("port", new McpConnectorOptions { Command = "dotnet", Arguments = { Path.Combine(AppContext.BaseDirectory, "port.dll"), "mcp", "serve", "--db", db, "--scorecards", Path.Combine(_directory.FullName, "scorecards.json"), "--recipes", recipes, "--connectors", servers } });
 
         var teams = await connector.CallToolAsync("search_entities", Args("""{ "blueprint": "team" }"""), _timeout.Token);
         var scores = await connector.CallToolAsync("get_scorecards", Args("""{ "scorecard": "readiness", "identifier": "payments-api" }"""), _timeout.Token);
+        var composed = await connector.CallToolAsync("compose_context", Args("""{ "recipe": "echo", "blueprint": "pullRequest", "identifier": "pr-1" }"""), _timeout.Token);
+        Assert.Contains("about pr-1", composed.Text, StringComparison.Ordinal);
+        Assert.Contains("### service `payments-api`", composed.Text, StringComparison.Ordinal);
 
         Assert.Equal(["payments", "platform"], JsonDocument.Parse(teams.Text).RootElement.EnumerateArray().Select(e => e.GetProperty("identifier").GetString()).Order());
         Assert.Equal("Gold", JsonDocument.Parse(scores.Text).RootElement[0].GetProperty("level").GetString());

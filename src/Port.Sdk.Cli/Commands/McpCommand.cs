@@ -9,7 +9,7 @@ namespace Port.Sdk.Cli.Commands;
 internal static class McpCommand
 {
     public const string Help = """
-        Usage: port mcp serve --db FILE [--recipes DIR] [--scorecards FILE]
+        Usage: port mcp serve --db FILE [--recipes DIR] [--scorecards FILE] [--connectors FILE]
 
         Serves the catalog in a SQLite file to an AI client over the Model Context Protocol, on standard input and
         output. Tools: search_entities, get_entity, list_blueprints, get_scorecards, compose_context.
@@ -18,6 +18,7 @@ internal static class McpCommand
           --db FILE            the catalog's SQLite file
           --recipes DIR        context recipes (*.yml, *.yaml, *.json) that compose_context offers by name
           --scorecards FILE    a JSON array of scorecards that get_scorecards evaluates
+          --connectors FILE    MCP servers the recipes call, in the shared { "mcpServers": { ... } } format
           -h, --help           this help
 
         Exit status: 0 when the client disconnects, 2 on usage errors, 3 when a recipe or scorecard is invalid.
@@ -30,7 +31,7 @@ internal static class McpCommand
             return CommandLine.Usage(stderr, "mcp", args is [] or ["-h" or "--help"] ? "a subcommand is required." : $"unknown subcommand '{args[0]}'.", Help);
         }
 
-        if (!CommandLine.TryParse(rest, ["--db", "--recipes", "--scorecards"], [], out var options, out var error))
+        if (!CommandLine.TryParse(rest, ["--db", "--recipes", "--scorecards", "--connectors"], [], out var options, out var error))
         {
             return CommandLine.Usage(stderr, "mcp", error, Help);
         }
@@ -47,6 +48,7 @@ internal static class McpCommand
         }
 
         var recipes = new List<ContextRecipe>();
+        var connectors = new List<IMcpConnector>();
         var scorecards = new List<Scorecard>();
         try
         {
@@ -61,6 +63,11 @@ internal static class McpCommand
                 using var document = JsonDocument.Parse(File.ReadAllText(file));
                 scorecards.AddRange(document.RootElement.EnumerateArray().Select(s => PortJson.ReadScorecard(s.GetRawText())));
             }
+
+            if (options.TryGetValue("--connectors", out var servers))
+            {
+                connectors.AddRange(McpServersConfiguration.Parse(File.ReadAllText(servers), servers).Select(c => new McpConnector(c.Key, c.Value)));
+            }
         }
         catch (Exception ex) when (ex is PortException or JsonException or IOException or UnauthorizedAccessException)
         {
@@ -69,8 +76,19 @@ internal static class McpCommand
         }
 
         using var catalog = new PortCatalog(new SqliteEntityStore(db));
-        var server = new PortCatalogMcpServer(catalog, scorecards, recipes: recipes);
-        server.RunStdioAsync().GetAwaiter().GetResult();
+        var server = new PortCatalogMcpServer(catalog, scorecards, new ContextComposer(catalog, connectors), recipes);
+        try
+        {
+            server.RunStdioAsync().GetAwaiter().GetResult();
+        }
+        finally
+        {
+            foreach (var connector in connectors)
+            {
+                connector.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+        }
+
         return 0;
     }
 }
