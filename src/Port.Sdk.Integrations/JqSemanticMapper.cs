@@ -12,6 +12,12 @@ public sealed class JqSemanticMapper : ISemanticMapper
 {
     private static readonly JqRunOptions Limits = new() { MaxSteps = 1_000_000, MaxDepth = 500 };
 
+    [ThreadStatic]
+    private static System.Buffers.ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     /// <summary>Initializes a new instance of the <see cref="JqSemanticMapper"/> class.</summary>
     /// <param name="config">The mapping configuration.</param>
     /// <exception cref="ArgumentNullException"><paramref name="config"/> is <see langword="null"/>.</exception>
@@ -105,21 +111,24 @@ public sealed class JqSemanticMapper : ISemanticMapper
         var icon = OptionalString(mapping.Icon, input, kind, index, failures);
         // One JSON document for all the properties, not one per property: they share it.
         var properties = new Dictionary<string, JsonElement>(mapping.Properties.Count, StringComparer.Ordinal);
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
-        {
-            writer.WriteStartObject();
-            foreach (var (name, expression) in mapping.Properties)
-            {
-                if (TryEvaluate(expression, input, kind, index, failures, out var value) && value is { } v)
-                {
-                    writer.WritePropertyName(name);
-                    writer.WriteRawValue(v.ToJson(), skipInputValidation: true);
-                }
-            }
 
-            writer.WriteEndObject();
+        // One buffer and writer per thread: the document parsed from them copies what it needs.
+        var buffer = t_buffer ??= new System.Buffers.ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        foreach (var (name, expression) in mapping.Properties)
+        {
+            if (TryEvaluate(expression, input, kind, index, failures, out var value) && value is { } v)
+            {
+                writer.WritePropertyName(name);
+                v.WriteTo(writer);
+            }
         }
+
+        writer.WriteEndObject();
+        writer.Flush();
 
         var reader = new Utf8JsonReader(buffer.WrittenSpan, new JsonReaderOptions { MaxDepth = 10_001 });
         foreach (var property in JsonElement.ParseValue(ref reader).EnumerateObject())

@@ -263,7 +263,11 @@ public sealed class ResyncEngine : IDisposable
                     fetched++;
                     var result = await ResolveQueriesAsync(mappedItem, cancellationToken).ConfigureAwait(false);
                     selected += result.Selected ? 1 : 0;
-                    failures.AddRange(result.Failures.Select(f => f.ToString()));
+                    foreach (var failure in result.Failures)
+                    {
+                        failures.Add(failure.ToString());
+                    }
+
                     for (var i = 0; i < result.Entities.Count; i++)
                     {
                         var entity = result.Entities[i];

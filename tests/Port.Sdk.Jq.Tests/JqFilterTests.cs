@@ -213,4 +213,20 @@ public sealed class JqFilterTests
 
         Assert.Equal(normalised, again);
     }
+
+    [Theory]
+    [InlineData("""{"a":1,"b":[true,false,null,"x\u00e9\"y"],"c":{"d":1.5e300,"e":100000000000000000000000000001},"f":[]}""")]
+    [InlineData("[1, 1.0, -0, 3.14159, 1e1000]")]
+    [InlineData("\"text\"")]
+    public void WriteTo_Utf8JsonWriter_GivesTheSameJsonValueAsToJson(string json)
+    {
+        var value = JqValue.Parse(json);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            value.WriteTo(writer);
+        }
+
+        Assert.Equal(value.ToJson(), JqValue.Parse(buffer.WrittenSpan).ToJson());
+    }
 }

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 
 namespace Port.Sdk.Jq;
 
-/// <summary>How <see cref="JqValue.WriteTo"/> formats JSON, mirroring jq's output flags.</summary>
+/// <summary>How <see cref="JqValue.WriteTo(TextWriter, JqJsonWriterOptions?)"/> formats JSON, mirroring jq's output flags.</summary>
 public sealed class JqJsonWriterOptions
 {
     /// <summary>Gets compact output on one line (<c>jq -c</c>).</summary>

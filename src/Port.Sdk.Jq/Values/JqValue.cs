@@ -156,6 +156,68 @@ public readonly struct JqValue : IEquatable<JqValue>, IComparable<JqValue>
         return document.RootElement.Clone();
     }
 
+    /// <summary>
+    /// Writes the value to a <see cref="Utf8JsonWriter"/>: the same JSON value <see cref="ToJson"/> gives (numbers as jq
+    /// prints them, literals preserved), with the writer's own string escaping. No text is built on the way.
+    /// </summary>
+    /// <param name="writer">Where to write.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="writer"/> is <see langword="null"/>.</exception>
+    /// <exception cref="JqLimitException">The value is nested too deeply to write on this thread's stack.</exception>
+    public void WriteTo(Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        WriteUtf8(writer, this);
+    }
+
+    private static void WriteUtf8(Utf8JsonWriter writer, JqValue value)
+    {
+        switch (value.Kind)
+        {
+            case JqKind.Null:
+                writer.WriteNullValue();
+                return;
+            case JqKind.False:
+                writer.WriteBooleanValue(false);
+                return;
+            case JqKind.True:
+                writer.WriteBooleanValue(true);
+                return;
+            case JqKind.Number:
+                writer.WriteRawValue(value.NumberLiteral is { } literal ? CanonicalLiteral(literal) : FormatNumber(value.Number), skipInputValidation: true);
+                return;
+            case JqKind.String:
+                writer.WriteStringValue(value.String);
+                return;
+        }
+
+        if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new JqLimitException("Value is nested too deeply to write on this thread's stack");
+        }
+
+        if (value.Kind == JqKind.Array)
+        {
+            writer.WriteStartArray();
+            foreach (var item in value.Array)
+            {
+                WriteUtf8(writer, item);
+            }
+
+            writer.WriteEndArray();
+            return;
+        }
+
+        var obj = value.Object;
+        writer.WriteStartObject();
+        for (var i = 0; i < obj.Count; i++)
+        {
+            writer.WritePropertyName(obj.KeyAt(i));
+            WriteUtf8(writer, obj.ValueAt(i));
+        }
+
+        writer.WriteEndObject();
+    }
+
     /// <summary>Writes the value as compact JSON, as <c>jq -c</c> does.</summary>
     /// <returns>The JSON text.</returns>
     public string ToJson()
