@@ -119,7 +119,7 @@ public sealed class GitHubIntegration : IIntegration, IDisposable
                 case { Repository: { } repository }:
                     foreach (var path in work.Removed)
                     {
-                        yield return new IntegrationEvent("file", With(Object(("path", path), ("name", path[(path.LastIndexOf('/') + 1)..])), repository), Deleted: true);
+                        yield return new IntegrationEvent("file", GitHubItem.With(GitHubItem.Empty, repository, ("path", GitHubItem.Text(path)), ("name", GitHubItem.Text(path[(path.LastIndexOf('/') + 1)..]))), Deleted: true);
                     }
 
                     foreach (var path in work.Changed)
@@ -252,11 +252,11 @@ public sealed class GitHubIntegration : IIntegration, IDisposable
         var slug = Escape(team.GetProperty("slug").GetString() ?? string.Empty);
         var members = AllAsync($"orgs/{_org}/teams/{slug}/members", [], null, cancellationToken);
         var repositories = AllAsync($"orgs/{_org}/teams/{slug}/repos", [], null, cancellationToken);
-        return With(
+        return GitHubItem.With(
             team,
             null,
-            ("members", (await members.ConfigureAwait(false)).Select(m => m.GetProperty("login").GetString()!)),
-            ("repositories", (await repositories.ConfigureAwait(false)).Select(r => r.GetProperty("name").GetString()!)));
+            ("members", GitHubItem.Strings((await members.ConfigureAwait(false)).Select(m => m.GetProperty("login").GetString()!))),
+            ("repositories", GitHubItem.Strings((await repositories.ConfigureAwait(false)).Select(r => r.GetProperty("name").GetString()!))));
     }
 
     /// <summary>Items read repository by repository (<see cref="GitHubIntegrationOptions.MaxConcurrency"/> at a time), each with <c>__repository</c>.</summary>
@@ -268,7 +268,7 @@ public sealed class GitHubIntegration : IIntegration, IDisposable
                 .Where(r => only is null || only.Contains(r.Name)).ToList();
             foreach (var chunk in repositories.Chunk(_options.MaxConcurrency))
             {
-                var results = await Task.WhenAll(chunk.Select(async r => (await read(r, cancellationToken).ConfigureAwait(false)).Select(item => With(item, r.Name)))).ConfigureAwait(false);
+                var results = await Task.WhenAll(chunk.Select(async r => (await read(r, cancellationToken).ConfigureAwait(false)).Select(item => GitHubItem.With(item, r.Name)))).ConfigureAwait(false);
                 var items = results.SelectMany(r => r).ToList();
                 if (items.Count > 0)
                 {
@@ -346,91 +346,16 @@ public sealed class GitHubIntegration : IIntegration, IDisposable
         {
             parsed = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? JsonDocument.Parse(text).RootElement.Clone()
                 : path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) ? Integrations.PortYaml.Parse(text)
-                : JsonSerializer.SerializeToElement(text, GitHubJsonContext.Default.String);
+                : GitHubItem.Text(text);
         }
         catch (Exception ex) when (ex is JsonException or YamlDotNet.Core.YamlException)
         {
             // An unparseable file is still synced, as text, with why it did not parse.
-            parsed = JsonSerializer.SerializeToElement(text, GitHubJsonContext.Default.String);
-            return With(item, repository, ("parseError", [$"{path}: {ex.Message}"]), ("content", parsed));
+            parsed = GitHubItem.Text(text);
+            return GitHubItem.With(item, repository, ("parseError", GitHubItem.Strings([$"{path}: {ex.Message}"])), ("content", parsed));
         }
 
-        return With(item, repository, ("content", parsed));
-    }
-
-    private static JsonElement Object(params (string Name, string Value)[] properties)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            foreach (var (name, value) in properties)
-            {
-                writer.WriteString(name, value);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        var reader = new Utf8JsonReader(buffer.WrittenSpan);
-        return JsonElement.ParseValue(ref reader);
-    }
-
-    private static JsonElement With(JsonElement item, string? repository, params (string Name, IEnumerable<string> Values)[] arrays)
-        => With(item, repository, arrays.Select(a => (a.Name, (object)a.Values)).ToArray());
-
-    private static JsonElement With(JsonElement item, string? repository, (string Name, JsonElement Value) replacement)
-        => With(item, repository, [(replacement.Name, (object)replacement.Value)]);
-
-    private static JsonElement With(JsonElement item, string? repository, (string Name, IEnumerable<string> Values) array, (string Name, JsonElement Value) replacement)
-        => With(item, repository, [(array.Name, (object)array.Values), (replacement.Name, (object)replacement.Value)]);
-
-    private static JsonElement With(JsonElement item, string repository) => With(item, repository, Array.Empty<(string, object)>());
-
-    /// <summary>The item with <c>__repository</c> and the given properties set (replacing any of the same name).</summary>
-    private static JsonElement With(JsonElement item, string? repository, (string Name, object Value)[] set)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            foreach (var property in item.EnumerateObject())
-            {
-                if (property.Name != "__repository" && set.All(s => s.Name != property.Name))
-                {
-                    property.WriteTo(writer);
-                }
-            }
-
-            if (repository is not null)
-            {
-                writer.WriteString("__repository", repository);
-            }
-
-            foreach (var (name, value) in set)
-            {
-                writer.WritePropertyName(name);
-                if (value is JsonElement element)
-                {
-                    element.WriteTo(writer);
-                }
-                else
-                {
-                    writer.WriteStartArray();
-                    foreach (var text in (IEnumerable<string>)value)
-                    {
-                        writer.WriteStringValue(text);
-                    }
-
-                    writer.WriteEndArray();
-                }
-            }
-
-            writer.WriteEndObject();
-        }
-
-        var reader = new Utf8JsonReader(buffer.WrittenSpan);
-        return JsonElement.ParseValue(ref reader);
+        return GitHubItem.With(item, repository, ("content", parsed));
     }
 }
 
@@ -438,4 +363,5 @@ public sealed class GitHubIntegration : IIntegration, IDisposable
 internal readonly record struct RepositoryRef(string Name, string? DefaultBranch);
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(string))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(string[]))]
 internal sealed partial class GitHubJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -170,26 +170,5 @@ public sealed class GitHubWebhookHandler
     }
 
     private static JsonElement WithRepository(JsonElement item, string? repository)
-    {
-        if (repository is null)
-        {
-            return item;
-        }
-
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            foreach (var property in item.EnumerateObject().Where(p => p.Name != "__repository"))
-            {
-                property.WriteTo(writer);
-            }
-
-            writer.WriteString("__repository", repository);
-            writer.WriteEndObject();
-        }
-
-        var reader = new Utf8JsonReader(buffer.WrittenSpan);
-        return JsonElement.ParseValue(ref reader);
-    }
+        => repository is null ? item : GitHubItem.With(item, repository);
 }

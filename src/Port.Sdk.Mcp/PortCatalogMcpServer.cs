@@ -230,11 +230,7 @@ public sealed class PortCatalogMcpServer
         return new CallToolResult { Content = [new TextContentBlock { Text = context.ToMarkdown() }], StructuredContent = structured.RootElement.Clone() };
     }
 
-    private static CallToolResult Json(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return new CallToolResult { Content = [new TextContentBlock { Text = json }] };
-    }
+    private static CallToolResult Json(string json) => new() { Content = [new TextContentBlock { Text = json }] };
 
     private static CallToolResult Error(string message) => new() { IsError = true, Content = [new TextContentBlock { Text = message }] };
 }

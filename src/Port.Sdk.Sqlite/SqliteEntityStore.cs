@@ -192,7 +192,7 @@ public sealed class SqliteEntityStore : IEntityStore
             // Rules may need the in-memory evaluator: read whole entities, as QueryAsync does.
             await foreach (var entity in QueryAsync(query, cancellationToken).ConfigureAwait(false))
             {
-                yield return new(new EntityKey(entity.Blueprint, entity.Identifier), new EntityStamp(entity.CreatedAt, entity.DataSource) { ContentHash = EntityContentHash.Compute(entity) });
+                yield return new(new EntityKey(entity.Blueprint, entity.Identifier), EntityStamp.Of(entity));
             }
 
             yield break;

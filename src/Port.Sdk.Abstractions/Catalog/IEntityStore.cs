@@ -61,7 +61,7 @@ public interface IEntityStore
         {
             if (await GetEntityAsync(key.Blueprint, key.Identifier, cancellationToken).ConfigureAwait(false) is { } entity)
             {
-                stamps[key] = new EntityStamp(entity.CreatedAt, entity.DataSource) { ContentHash = EntityContentHash.Compute(entity) };
+                stamps[key] = EntityStamp.Of(entity);
             }
         }
 
@@ -81,7 +81,7 @@ public interface IEntityStore
         ArgumentNullException.ThrowIfNull(query);
         await foreach (var entity in QueryAsync(query, cancellationToken).ConfigureAwait(false))
         {
-            yield return new(new EntityKey(entity.Blueprint, entity.Identifier), new EntityStamp(entity.CreatedAt, entity.DataSource) { ContentHash = EntityContentHash.Compute(entity) });
+            yield return new(new EntityKey(entity.Blueprint, entity.Identifier), EntityStamp.Of(entity));
         }
     }
 
@@ -121,6 +121,16 @@ public sealed record EntityStamp(DateTimeOffset? CreatedAt, EntityDataSource? Da
     /// not know it (the entity is then treated as changed).
     /// </summary>
     public string? ContentHash { get; init; }
+
+    /// <summary>The stamp of a stored entity, with its <see cref="EntityContentHash"/> computed: what a store without stamp columns answers.</summary>
+    /// <param name="entity">The entity as stored.</param>
+    /// <returns>The stamp.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="entity"/> is <see langword="null"/>.</exception>
+    public static EntityStamp Of(Entity entity)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        return new EntityStamp(entity.CreatedAt, entity.DataSource) { ContentHash = EntityContentHash.Compute(entity) };
+    }
 }
 
 /// <summary>What <see cref="IEntityStore.QueryAsync"/> finds.</summary>

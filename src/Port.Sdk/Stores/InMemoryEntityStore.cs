@@ -105,7 +105,7 @@ public sealed class InMemoryEntityStore : IEntityStore
             {
                 if (_entities.TryGetValue(key.Blueprint, out var byId) && byId.TryGetValue(key.Identifier, out var entity))
                 {
-                    stamps[key] = new EntityStamp(entity.CreatedAt, entity.DataSource) { ContentHash = EntityContentHash.Compute(entity) };
+                    stamps[key] = EntityStamp.Of(entity);
                 }
             }
 
