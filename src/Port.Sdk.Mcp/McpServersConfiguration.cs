@@ -39,7 +39,13 @@ public static class McpServersConfiguration
         {
             var pointer = $"/mcpServers/{server.Name}";
             var options = new McpConnectorOptions();
-            foreach (var property in server.Value.ValueKind == JsonValueKind.Object ? server.Value.EnumerateObject() : default)
+            if (server.Value.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add($"{pointer}: must be an object");
+                continue;
+            }
+
+            foreach (var property in server.Value.EnumerateObject())
             {
                 switch (property.Name)
                 {
@@ -63,7 +69,7 @@ public static class McpServersConfiguration
                         }
 
                         break;
-                    case "url" when Uri.TryCreate(property.Value.GetString(), UriKind.Absolute, out var url):
+                    case "url" when property.Value.ValueKind == JsonValueKind.String && Uri.TryCreate(property.Value.GetString(), UriKind.Absolute, out var url):
                         options.Endpoint = url;
                         break;
                     case "headers" when property.Value.ValueKind == JsonValueKind.Object:
@@ -81,7 +87,7 @@ public static class McpServersConfiguration
                 }
             }
 
-            if (server.Value.ValueKind != JsonValueKind.Object || (options.Command is null) == (options.Endpoint is null))
+            if ((options.Command is null) == (options.Endpoint is null))
             {
                 errors.Add($"{pointer}: needs either 'command' (a stdio server) or 'url' (an HTTP server)");
                 continue;

@@ -248,13 +248,16 @@ public sealed class McpServersConfigurationTests
     [Fact]
     public void Parse_Invalid_ListsEveryErrorWithItsPointer()
     {
-        var ex = Assert.Throws<PortException>(() => McpServersConfiguration.Parse("""{ "mcpServers": { "a": { "args": [] }, "b": { "command": "x", "colour": 1 } } }""", "servers.json"));
+        var ex = Assert.Throws<PortException>(() => McpServersConfiguration.Parse("""{ "mcpServers": { "a": { "args": [] }, "b": { "command": "x", "colour": 1 }, "c": 1, "d": { "url": 5 } } }""", "servers.json"));
 
         Assert.Equal(
             """
-            The MCP servers file 'servers.json' is not valid (2 errors):
+            The MCP servers file 'servers.json' is not valid (5 errors):
               /mcpServers/a: needs either 'command' (a stdio server) or 'url' (an HTTP server)
               /mcpServers/b/colour: not a field of a server here, or of the wrong type; the fields are command, args, cwd, env, url, headers
+              /mcpServers/c: must be an object
+              /mcpServers/d/url: not a field of a server here, or of the wrong type; the fields are command, args, cwd, env, url, headers
+              /mcpServers/d: needs either 'command' (a stdio server) or 'url' (an HTTP server)
             """.ReplaceLineEndings().TrimEnd(),
             ex.Message);
     }

@@ -140,13 +140,13 @@ public sealed class ContextRecipe
                 case "hops" when property.Value.TryGetInt32(out var hops) && hops is >= 1 and <= 10:
                     result.Hops = hops;
                     break;
-                case "direction" when property.Value.GetString() is "upstream" or "downstream" or "both":
+                case "direction" when property.Value.ValueKind == JsonValueKind.String && property.Value.GetString() is "upstream" or "downstream" or "both":
                     result.Direction = property.Value.GetString() switch { "upstream" => RelationDirection.Upstream, "downstream" => RelationDirection.Downstream, _ => null };
                     break;
-                case "blueprints" when property.Value.ValueKind == JsonValueKind.Array:
+                case "blueprints" when property.Value.ValueKind == JsonValueKind.Array && property.Value.EnumerateArray().All(b => b.ValueKind == JsonValueKind.String):
                     foreach (var blueprint in property.Value.EnumerateArray())
                     {
-                        result.Blueprints.Add(blueprint.GetString() ?? string.Empty);
+                        result.Blueprints.Add(blueprint.GetString()!);
                     }
 
                     break;
@@ -154,7 +154,7 @@ public sealed class ContextRecipe
                     result.Priority = priority;
                     break;
                 default:
-                    errors.Add($"{pointer}/{property.Name}: {(property.Name is "hops" ? "must be a whole number from 1 to 10" : property.Name is "direction" ? "must be 'upstream', 'downstream' or 'both'" : "is not a relation walk field; the fields are direction, hops, blueprints, priority")}");
+                    errors.Add($"{pointer}/{property.Name}: {(property.Name is "hops" ? "must be a whole number from 1 to 10" : property.Name is "direction" ? "must be 'upstream', 'downstream' or 'both'" : property.Name is "blueprints" ? "must be an array of blueprint identifiers" : "is not a relation walk field; the fields are direction, hops, blueprints, priority")}");
                     break;
             }
         }

@@ -178,12 +178,14 @@ public sealed class ContextComposerTests : IDisposable
               "calls": [ { "connector": "github", "tool": "get_pull_request_diff", "arguments": "{owner: \"acme\", pullNumber: .properties.number}", "priority": 90, "timeoutSeconds": 5 } ] }
             """);
         var ex = Assert.Throws<PortException>(() => ContextRecipe.Parse("""
-            { "relations": [ { "hops": 0 } ], "calls": [ { "connector": "github", "tool": "x", "arguments": "{a: " }, { "tool": "y" } ], "colour": 1 }
+            { "relations": [ { "hops": 0 }, { "direction": 5, "blueprints": [1] } ], "calls": [ { "connector": "github", "tool": "x", "arguments": "{a: " }, { "tool": "y" } ], "colour": 1 }
             """, "review.json"));
 
         Assert.Equal(("review", 8000, RelationDirection.Upstream, 2), (recipe.Name, recipe.MaxLength, recipe.Relations[0].Direction, recipe.Relations[0].Hops));
         Assert.Equal((90, TimeSpan.FromSeconds(5)), (recipe.Calls[0].Priority, recipe.Calls[0].Timeout));
-        Assert.StartsWith("The context recipe 'review.json' is not valid (4 errors):", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The context recipe 'review.json' is not valid (6 errors):", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("/relations/1/direction: must be 'upstream', 'downstream' or 'both'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("/relations/1/blueprints: must be an array of blueprint identifiers", ex.Message, StringComparison.Ordinal);
         Assert.Contains("/relations/0/hops: must be a whole number from 1 to 10", ex.Message, StringComparison.Ordinal);
         Assert.Contains("/calls/0/arguments: the jq expression '{a: ' does not compile", ex.Message, StringComparison.Ordinal);
         Assert.Contains("/calls/1: 'connector' and 'tool' are required", ex.Message, StringComparison.Ordinal);
