@@ -203,16 +203,21 @@ public sealed class McpConnector : IMcpConnector
         ObjectDisposedException.ThrowIf(_disposed, this);
         for (var attempt = 0; ; attempt++)
         {
+            // Connecting (starting a server, the handshake) is bounded by ConnectTimeout; the request by CallTimeout.
+            var connecting = true;
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_options.CallTimeout);
             try
             {
-                var client = await ClientAsync(timeout.Token).ConfigureAwait(false);
+                var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+                connecting = false;
+                timeout.CancelAfter(_options.CallTimeout);
                 return await call(client, timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new McpConnectorException(Name, operation, McpFailureKind.Timeout, $"no answer within {_options.CallTimeout.TotalSeconds:0.###} s.");
+                throw new McpConnectorException(Name, operation, McpFailureKind.Timeout, connecting
+                    ? $"could not connect within {_options.ConnectTimeout.TotalSeconds:0.###} s."
+                    : $"no answer within {_options.CallTimeout.TotalSeconds:0.###} s.");
             }
             catch (McpProtocolException ex)
             {

@@ -49,7 +49,7 @@ public sealed class McpConnectorOptions
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Gets or sets how long one call may take.</summary>
+    /// <summary>Gets or sets how long one request may take once connected (connecting is bounded by <see cref="ConnectTimeout"/>).</summary>
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
