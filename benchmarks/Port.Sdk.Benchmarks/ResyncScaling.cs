@@ -47,7 +47,7 @@ internal static class ResyncScaling
                     var kind = report.Kinds[0];
                     if (kind.Failures.Count > 0)
                     {
-                        throw new InvalidOperationException(kind.Failures[0]);
+                        throw new InvalidOperationException(kind.Failures[0].ToString());
                     }
 
                     Console.WriteLine($"| {count:N0} | {run} | {seconds:0.00} | {count / seconds:N0} | {peak / 1048576.0:0} |");

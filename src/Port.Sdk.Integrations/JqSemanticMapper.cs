@@ -4,9 +4,12 @@ using Port.Sdk.Jq;
 namespace Port.Sdk.Integrations;
 
 /// <summary>
-/// The default <see cref="ISemanticMapper"/>: evaluates the jq expressions of a <see cref="PortAppConfig"/>. An item
-/// passes a resource's <c>selector.query</c>, is split by <c>itemsToParse</c> (each element as <c>.item</c>, beside the
-/// parent's fields), and each mapping builds an entity. A failing field is reported for that item; other items go on.
+/// The default <see cref="ISemanticMapper"/>: evaluates the jq expressions of a <see cref="PortAppConfig"/> with the
+/// semantics of Ocean's entity processor. An item is split by <c>itemsToParse</c> (each element under
+/// <c>itemsToParseName</c>, beside the item's fields), each element must pass the resource's <c>selector.query</c> (which
+/// must give a boolean), and each mapping builds an entity from the first output of each field's expression. A field
+/// whose expression fails is null and reported, and the entity stands; an entity without identifier or blueprint is
+/// dropped and reported. Other items go on.
 /// </summary>
 public sealed class JqSemanticMapper : ISemanticMapper
 {
@@ -18,13 +21,26 @@ public sealed class JqSemanticMapper : ISemanticMapper
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
+    private readonly IReadOnlyDictionary<string, MappingPatternResolver> _resolvers;
+
     /// <summary>Initializes a new instance of the <see cref="JqSemanticMapper"/> class.</summary>
     /// <param name="config">The mapping configuration.</param>
     /// <exception cref="ArgumentNullException"><paramref name="config"/> is <see langword="null"/>.</exception>
     public JqSemanticMapper(PortAppConfig config)
+        : this(config, new Dictionary<string, MappingPatternResolver>())
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="JqSemanticMapper"/> class, with the integration's own patterns.</summary>
+    /// <param name="config">The mapping configuration.</param>
+    /// <param name="resolvers">The resolvers of integration patterns (<see cref="MappingExpression.Scheme"/>), by scheme, such as <c>file</c>.</param>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public JqSemanticMapper(PortAppConfig config, IReadOnlyDictionary<string, MappingPatternResolver> resolvers)
     {
         ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(resolvers);
         Config = config;
+        _resolvers = resolvers;
     }
 
     /// <summary>Gets the configuration.</summary>
@@ -50,69 +66,174 @@ public sealed class JqSemanticMapper : ISemanticMapper
         var entities = new List<Entity>();
         var failures = new List<MappingFailure>();
         var queries = new List<RelationQuery>();
+        var retained = new List<EntityKey>();
+        var unidentified = 0;
         var input = JqValue.FromJsonElement(item);
         var anySelected = false;
-        foreach (var resource in Config.Resources.Where(r => r.Kind == kind))
+        foreach (var resource in Config.Resources)
         {
-            if (!ignoreSelector && (!TryEvaluate(resource.Selector, input, kind, null, failures, out var selected) || selected is not { IsTruthy: true }))
+            if (resource.Kind != kind)
             {
                 continue;
             }
 
-            anySelected = true;
-
-            var inputs = new List<JqValue>();
-            if (resource.ItemsToParse is { } itemsToParse)
+            if (!TrySplit(resource, input, kind, failures, out var elements))
             {
-                if (!TryEvaluate(itemsToParse, input, kind, null, failures, out var items))
+                unidentified++;
+                continue;
+            }
+
+            for (var e = 0; e < elements.Count; e++)
+            {
+                var element = elements[e];
+                int? index = resource.ItemsToParse is null ? null : e;
+                var evaluated = TryEvaluate(resource.Selector, element, kind, index, null, null, failures, out var selected);
+                if (!evaluated || selected is not { Kind: JqKind.True or JqKind.False } verdict)
+                {
+                    if (evaluated)
+                    {
+                        var gave = selected is { } other ? $"must give true or false, gave {Describe(other)}" : "gave no output; a selector must give true or false";
+                        failures.Add(new MappingFailure(kind, resource.Selector.Path, gave) { Index = index, Location = resource.Selector.Location });
+                    }
+
+                    // The item is not known to be deselected: the entities it maps to keep what they stored.
+                    foreach (var mapping in resource.Mappings)
+                    {
+                        if (Identify(mapping, element) is { } key)
+                        {
+                            retained.Add(key);
+                        }
+                        else
+                        {
+                            unidentified++;
+                        }
+                    }
+
+                    continue;
+                }
+
+                if (!ignoreSelector && verdict.Kind != JqKind.True)
                 {
                     continue;
                 }
 
-                if (items is not { Kind: JqKind.Array } array || input.Kind != JqKind.Object)
-                {
-                    failures.Add(new MappingFailure(kind, itemsToParse.Path, $"must give an array from an object item, gave {items?.TypeName ?? "nothing"}") { Location = itemsToParse.Location });
-                    continue;
-                }
-
-                foreach (var element in array.Array)
-                {
-                    inputs.Add(JqValue.FromObject(input.Object.With("item", element)));
-                }
-            }
-            else
-            {
-                inputs.Add(input);
-            }
-
-            for (var index = 0; index < inputs.Count; index++)
-            {
+                anySelected = true;
                 foreach (var mapping in resource.Mappings)
                 {
-                    var position = resource.ItemsToParse is null ? (int?)null : index;
-                    if (MapOne(mapping, inputs[index], kind, position, context, failures, queries) is { } entity)
+                    if (MapOne(mapping, element, kind, index, context, failures, queries) is { } entity)
                     {
                         entities.Add(entity);
+                    }
+                    else
+                    {
+                        unidentified++;
                     }
                 }
             }
         }
 
         // A selector that fails to evaluate is a failure of the item, so it counts as selected for the report.
-        return new MappingResult(entities, failures) { RelationQueries = queries, Selected = anySelected || failures.Count > 0 };
+        return new MappingResult(entities, failures)
+        {
+            RelationQueries = queries,
+            Selected = anySelected || failures.Count > 0,
+            Retained = retained,
+            Unidentified = unidentified,
+        };
     }
 
-    private static Entity? MapOne(EntityMapping mapping, JqValue input, string kind, int? index, MappingContext context, List<MappingFailure> failures, List<RelationQuery> queries)
+    /// <summary>
+    /// The inputs a resource maps an item as: the item itself, or with <c>itemsToParse</c>, one per element of the array
+    /// it gives, as Ocean builds them: the item (without that array, by default) with the element under
+    /// <c>itemsToParseName</c>.
+    /// </summary>
+    private bool TrySplit(ResourceConfig resource, JqValue input, string kind, List<MappingFailure> failures, out List<JqValue> elements)
+    {
+        elements = [];
+        if (resource.ItemsToParse is not { } itemsToParse)
+        {
+            elements.Add(input);
+            return true;
+        }
+
+        if (!TryEvaluate(itemsToParse, input, kind, null, null, null, failures, out var items))
+        {
+            return false;
+        }
+
+        if (items is not { Kind: JqKind.Array } array || input.Kind != JqKind.Object)
+        {
+            failures.Add(new MappingFailure(kind, itemsToParse.Path, $"must give an array from an object item, gave {(items is { } v ? Describe(v) : "no output")}{(input.Kind == JqKind.Object ? string.Empty : $" from {input.TypeName}")}") { Location = itemsToParse.Location });
+            return false;
+        }
+
+        var parent = input.Object;
+        if (resource.ItemsToParseTopLevelTransform)
+        {
+            if (resource.ItemsToParseDeletion is not { } deletion)
+            {
+                failures.Add(new MappingFailure(kind, itemsToParse.Path, "no path to remove is found in the expression, and Ocean skips such an item when itemsToParseTopLevelTransform is true (its default); set it to false") { Location = itemsToParse.Location });
+                return false;
+            }
+
+            JqValue? transformed;
+            try
+            {
+                transformed = deletion.First(input, Limits);
+            }
+            catch (JqException ex)
+            {
+                failures.Add(new MappingFailure(kind, itemsToParse.Path, $"removing the parsed array from the item failed: {ex.Message}") { Location = itemsToParse.Location });
+                return false;
+            }
+
+            if (transformed is not { Kind: JqKind.Object } rest)
+            {
+                failures.Add(new MappingFailure(kind, itemsToParse.Path, "removing the parsed array from the item left no object") { Location = itemsToParse.Location });
+                return false;
+            }
+
+            parent = rest.Object;
+        }
+
+        foreach (var element in array.Array)
+        {
+            elements.Add(JqValue.FromObject(parent.With(resource.ItemsToParseName, element)));
+        }
+
+        return true;
+    }
+
+    /// <summary>The entity a mapping would build from an input, when its identifier and blueprint evaluate to strings.</summary>
+    private EntityKey? Identify(EntityMapping mapping, JqValue input)
+    {
+        var ignored = new List<MappingFailure>();
+        return RequiredString(mapping.Identifier, input, string.Empty, null, ignored) is { } identifier
+            && RequiredString(mapping.Blueprint, input, string.Empty, null, ignored) is { } blueprint
+            ? new EntityKey(blueprint, identifier)
+            : null;
+    }
+
+    /// <summary>
+    /// Builds one entity as Ocean does: every field is the first output of its expression; a field whose expression
+    /// fails (or gives the wrong type) is null and reported, and the entity stands; without an identifier or a
+    /// blueprint there is no entity.
+    /// </summary>
+    private Entity? MapOne(EntityMapping mapping, JqValue input, string kind, int? index, MappingContext context, List<MappingFailure> failures, List<RelationQuery> queries)
     {
         var before = failures.Count;
         var identifier = RequiredString(mapping.Identifier, input, kind, index, failures);
         var blueprint = RequiredString(mapping.Blueprint, input, kind, index, failures);
-        var title = OptionalString(mapping.Title, input, kind, index, failures);
-        var icon = OptionalString(mapping.Icon, input, kind, index, failures);
-        // One JSON document for all the properties, not one per property: they share it.
-        var properties = new Dictionary<string, JsonElement>(mapping.Properties.Count, StringComparer.Ordinal);
+        if (identifier is null || blueprint is null)
+        {
+            return null;
+        }
 
-        // One buffer and writer per thread: the document parsed from them copies what it needs.
+        var key = new EntityKey(blueprint, identifier);
+        var title = OptionalString(mapping.Title, input, kind, index, key, MappedMember.Title, failures);
+        var icon = OptionalString(mapping.Icon, input, kind, index, key, MappedMember.Icon, failures);
+
+        // One JSON document for all the properties, not one per property: they share it.
         var buffer = t_buffer ??= new System.Buffers.ArrayBufferWriter<byte>(1024);
         buffer.ResetWrittenCount();
         var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
@@ -120,16 +241,21 @@ public sealed class JqSemanticMapper : ISemanticMapper
         writer.WriteStartObject();
         foreach (var (name, expression) in mapping.Properties)
         {
-            if (TryEvaluate(expression, input, kind, index, failures, out var value) && value is { } v)
+            writer.WritePropertyName(name);
+            if (TryEvaluate(expression, input, kind, index, key, MappedMember.PropertyPrefix + name, failures, out var value) && value is { } v)
             {
-                writer.WritePropertyName(name);
                 v.WriteTo(writer);
+            }
+            else
+            {
+                writer.WriteNullValue();
             }
         }
 
         writer.WriteEndObject();
         writer.Flush();
 
+        var properties = new Dictionary<string, JsonElement>(mapping.Properties.Count, StringComparer.Ordinal);
         var reader = new Utf8JsonReader(buffer.WrittenSpan, new JsonReaderOptions { MaxDepth = 10_001 });
         foreach (var property in JsonElement.ParseValue(ref reader).EnumerateObject())
         {
@@ -137,46 +263,42 @@ public sealed class JqSemanticMapper : ISemanticMapper
         }
 
         var relations = new Dictionary<string, EntityRelation>(StringComparer.Ordinal);
-        var pendingQueries = new List<(string Relation, SearchQuery Query)>();
         foreach (var (name, relation) in mapping.Relations)
         {
+            var member = MappedMember.RelationPrefix + name;
             if (relation.Query is { } queryMapping)
             {
-                if (BuildQuery(queryMapping, input, kind, index, failures) is { } query)
+                if (BuildQuery(queryMapping, input, kind, index, key, member, failures) is { } query)
                 {
-                    pendingQueries.Add((name, query));
+                    queries.Add(new RelationQuery(key, name, query));
+                }
+                else
+                {
+                    relations[name] = EntityRelation.None;
                 }
             }
-            else if (TryEvaluate(relation.Value!, input, kind, index, failures, out var value))
+            else
             {
-                if (ToRelation(value, relation.Value!, kind, index, failures) is { } parsed)
-                {
-                    relations[name] = parsed;
-                }
+                relations[name] = TryEvaluate(relation.Value!, input, kind, index, key, member, failures, out var value)
+                    ? ToRelation(value, relation.Value!, kind, index, key, member, failures) ?? EntityRelation.None
+                    : EntityRelation.None;
             }
         }
 
         IReadOnlyList<string> team = [];
         if (mapping.Team is { Query: { } teamQuery })
         {
-            if (BuildQuery(teamQuery, input, kind, index, failures) is { } query)
+            if (BuildQuery(teamQuery, input, kind, index, key, MappedMember.Team, failures) is { } query)
             {
-                pendingQueries.Add(("$team", query));
+                queries.Add(new RelationQuery(key, "$team", query));
             }
         }
-        else if (mapping.Team is { Value: { } teamExpression } && TryEvaluate(teamExpression, input, kind, index, failures, out var teamValue)
-            && ToRelation(teamValue, teamExpression, kind, index, failures) is { } teams)
+        else if (mapping.Team is { Value: { } teamExpression } && TryEvaluate(teamExpression, input, kind, index, key, MappedMember.Team, failures, out var teamValue)
+            && ToRelation(teamValue, teamExpression, kind, index, key, MappedMember.Team, failures) is { } teams)
         {
             team = teams.Targets;
         }
 
-        if (failures.Count > before || identifier is null || blueprint is null)
-        {
-            return null;
-        }
-
-        var key = new EntityKey(blueprint, identifier);
-        queries.AddRange(pendingQueries.Select(q => new RelationQuery(key, q.Relation, q.Query)));
         return new Entity
         {
             Identifier = identifier,
@@ -190,11 +312,17 @@ public sealed class JqSemanticMapper : ISemanticMapper
         };
     }
 
-    private static SearchQuery? BuildQuery(QueryMapping mapping, JqValue input, string kind, int? index, List<MappingFailure> failures)
+    private SearchQuery? BuildQuery(QueryMapping mapping, JqValue input, string kind, int? index, EntityKey key, string member, List<MappingFailure> failures)
     {
         var json = new System.Text.StringBuilder();
-        if (!TryEvaluate(mapping.Combinator, input, kind, index, failures, out var combinator) || combinator is not { Kind: JqKind.String })
+        if (!TryEvaluate(mapping.Combinator, input, kind, index, key, member, failures, out var combinator))
         {
+            return null;
+        }
+
+        if (combinator is not { Kind: JqKind.String })
+        {
+            failures.Add(new MappingFailure(kind, mapping.Combinator.Path, $"must give \"and\" or \"or\", gave {(combinator is { } c ? Describe(c) : "no output")}") { Index = index, Location = mapping.Combinator.Location, Entity = key, Member = member });
             return null;
         }
 
@@ -203,7 +331,7 @@ public sealed class JqSemanticMapper : ISemanticMapper
         {
             if (rule is QueryMapping nested)
             {
-                if (BuildQuery(nested, input, kind, index, failures) is not { } query)
+                if (BuildQuery(nested, input, kind, index, key, member, failures) is not { } query)
                 {
                     return null;
                 }
@@ -213,13 +341,13 @@ public sealed class JqSemanticMapper : ISemanticMapper
             }
 
             var r = (RuleMapping)rule;
-            if (!TryEvaluate(r.Property, input, kind, index, failures, out var property) || !TryEvaluate(r.Operator, input, kind, index, failures, out var op))
+            if (!TryEvaluate(r.Property, input, kind, index, key, member, failures, out var property) || !TryEvaluate(r.Operator, input, kind, index, key, member, failures, out var op))
             {
                 return null;
             }
 
             JqValue? value = null;
-            if (r.Value is { } valueExpression && !TryEvaluate(valueExpression, input, kind, index, failures, out value))
+            if (r.Value is { } valueExpression && !TryEvaluate(valueExpression, input, kind, index, key, member, failures, out value))
             {
                 return null;
             }
@@ -240,12 +368,12 @@ public sealed class JqSemanticMapper : ISemanticMapper
         }
         catch (JsonException ex)
         {
-            failures.Add(new MappingFailure(kind, mapping.Combinator.Path, $"the search query it builds is not valid: {ex.Message}") { Index = index, Location = mapping.Combinator.Location });
+            failures.Add(new MappingFailure(kind, mapping.Combinator.Path, $"the search query it builds is not valid: {ex.Message}") { Index = index, Location = mapping.Combinator.Location, Entity = key, Member = member });
             return null;
         }
     }
 
-    private static EntityRelation? ToRelation(JqValue? value, MappingExpression expression, string kind, int? index, List<MappingFailure> failures)
+    private static EntityRelation? ToRelation(JqValue? value, MappingExpression expression, string kind, int? index, EntityKey key, string member, List<MappingFailure> failures)
     {
         switch (value)
         {
@@ -256,14 +384,14 @@ public sealed class JqSemanticMapper : ISemanticMapper
             case { Kind: JqKind.Array } many when many.Array.All(v => v.Kind == JqKind.String):
                 return EntityRelation.ToMany([.. many.Array.Select(v => v.String)]);
             default:
-                failures.Add(new MappingFailure(kind, expression.Path, $"must give an entity identifier, an array of them, or null; gave {value.Value.TypeName} {ErrorText(value.Value)}") { Index = index, Location = expression.Location });
+                failures.Add(new MappingFailure(kind, expression.Path, $"must give an entity identifier, an array of them, or null; gave {Describe(value.Value)}") { Index = index, Location = expression.Location, Entity = key, Member = member });
                 return null;
         }
     }
 
-    private static string? RequiredString(MappingExpression expression, JqValue input, string kind, int? index, List<MappingFailure> failures)
+    private string? RequiredString(MappingExpression expression, JqValue input, string kind, int? index, List<MappingFailure> failures)
     {
-        if (!TryEvaluate(expression, input, kind, index, failures, out var value))
+        if (!TryEvaluate(expression, input, kind, index, null, null, failures, out var value))
         {
             return null;
         }
@@ -273,14 +401,13 @@ public sealed class JqSemanticMapper : ISemanticMapper
             return text.String;
         }
 
-        var gave = value is { } v ? $"{v.TypeName} {ErrorText(v)}" : "nothing";
-        failures.Add(new MappingFailure(kind, expression.Path, $"must give a non-empty string, gave {gave}") { Index = index, Location = expression.Location });
+        failures.Add(new MappingFailure(kind, expression.Path, $"must give a non-empty string, gave {(value is { } v ? Describe(v) : "no output")}") { Index = index, Location = expression.Location });
         return null;
     }
 
-    private static string? OptionalString(MappingExpression? expression, JqValue input, string kind, int? index, List<MappingFailure> failures)
+    private string? OptionalString(MappingExpression? expression, JqValue input, string kind, int? index, EntityKey key, string member, List<MappingFailure> failures)
     {
-        if (expression is null || !TryEvaluate(expression, input, kind, index, failures, out var value) || value is null or { Kind: JqKind.Null })
+        if (expression is null || !TryEvaluate(expression, input, kind, index, key, member, failures, out var value) || value is null or { Kind: JqKind.Null })
         {
             return null;
         }
@@ -290,25 +417,39 @@ public sealed class JqSemanticMapper : ISemanticMapper
             return text.String;
         }
 
-        failures.Add(new MappingFailure(kind, expression.Path, $"must give a string or null, gave {value.Value.TypeName} {ErrorText(value.Value)}") { Index = index, Location = expression.Location });
+        failures.Add(new MappingFailure(kind, expression.Path, $"must give a string or null, gave {Describe(value.Value)}") { Index = index, Location = expression.Location, Entity = key, Member = member });
         return null;
     }
 
-    /// <summary>Runs an expression: its first output, or null when it has none; a jq error becomes a failure of this item.</summary>
-    private static bool TryEvaluate(MappingExpression expression, JqValue input, string kind, int? index, List<MappingFailure> failures, out JqValue? value)
+    /// <summary>
+    /// Runs an expression: its first output, or null when it has none. Any failure of the evaluation — a jq error, a
+    /// limit of the engine — is a failure of this field of this item, never of the resync.
+    /// </summary>
+    private bool TryEvaluate(MappingExpression expression, JqValue input, string kind, int? index, EntityKey? key, string? member, List<MappingFailure> failures, out JqValue? value)
     {
         try
         {
+            if (expression.Scheme is { } scheme)
+            {
+                value = _resolvers.TryGetValue(scheme, out var resolve) && resolve(JsonDocument.Parse(input.ToJson()).RootElement, expression.Expression) is { } resolved
+                    ? JqValue.FromJsonElement(resolved)
+                    : JqValue.Null;
+                return true;
+            }
+
             value = expression.Filter.First(input, Limits);
             return true;
         }
-        catch (JqException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
-            failures.Add(new MappingFailure(kind, expression.Path, $"jq error in '{expression.Expression}': {ex.Message}") { Index = index, Location = expression.Location });
+            var reason = ex is JqException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+            failures.Add(new MappingFailure(kind, expression.Path, $"{(expression.Scheme is null ? "jq error" : "error resolving")} in '{expression.Expression}': {reason}") { Index = index, Location = expression.Location, Entity = key, Member = member });
             value = null;
             return false;
         }
     }
+
+    private static string Describe(JqValue value) => value.Kind == JqKind.Null ? "null" : $"{value.TypeName} {ErrorText(value)}";
 
     private static string ErrorText(JqValue value)
     {

@@ -32,9 +32,18 @@ public sealed class PortAppConfig
     /// <value>The default value is <see langword="true"/>.</value>
     public bool EnableMergeEntity { get; init; } = true;
 
-    /// <summary>Gets the largest share of an integration's entities a resync may delete as stale.</summary>
+    /// <summary>Gets the largest share of an integration's entities, and of each kind's, a resync may delete as stale.</summary>
     /// <value>The default value is 0.9, Ocean's default.</value>
     public double EntityDeletionThreshold { get; init; } = 0.9;
+
+    /// <summary>
+    /// Gets the top-level keys the runtime does not know, by name, as JSON: the integration's own settings (GitHub's
+    /// <c>repositoryType</c>, Azure DevOps' <c>useDefaultBranch</c>), handed to it rather than refused.
+    /// </summary>
+    public IReadOnlyDictionary<string, System.Text.Json.JsonElement> Settings { get; init; } = new Dictionary<string, System.Text.Json.JsonElement>();
+
+    /// <summary>Gets what was accepted but ignored, as Ocean ignores it (a key the runtime does not know inside a resource's <c>port</c>, say), as <c>file:line:column: path: note</c>.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 
     /// <summary>Reads a configuration from YAML (or JSON) text.</summary>
     /// <param name="text">The configuration.</param>
@@ -68,8 +77,31 @@ public sealed class ResourceConfig
     /// <summary>Gets <c>selector.query</c>: items for which it is not true are skipped.</summary>
     public required MappingExpression Selector { get; init; }
 
-    /// <summary>Gets <c>port.itemsToParse</c>: an expression giving an array; each element becomes <c>.item</c>.</summary>
+    /// <summary>
+    /// Gets <c>port.itemsToParse</c>: an expression giving an array; the item is mapped once per element, with the
+    /// element under <see cref="ItemsToParseName"/> beside the item's own fields, and the selector runs per element.
+    /// </summary>
     public MappingExpression? ItemsToParse { get; init; }
+
+    /// <summary>Gets <c>port.itemsToParseName</c>: the key each element of <see cref="ItemsToParse"/> is put under.</summary>
+    /// <value>The default value is <c>item</c>, as in Ocean.</value>
+    public string ItemsToParseName { get; init; } = "item";
+
+    /// <summary>
+    /// Gets <c>port.itemsToParseTopLevelTransform</c>: whether the array <see cref="ItemsToParse"/> points at is removed
+    /// from the item each element is mapped with (Ocean's default), so a large array is not copied into every element.
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool ItemsToParseTopLevelTransform { get; init; } = true;
+
+    /// <summary>Gets the <c>del(path)</c> filter that removes the parsed array, found from <see cref="ItemsToParse"/> as Ocean finds it; <see langword="null"/> when none is found.</summary>
+    internal JqFilter? ItemsToParseDeletion { get; init; }
+
+    /// <summary>Gets the keys of <c>selector</c> other than <c>query</c>, as JSON: the integration's own selector options (GitHub's <c>files</c>, say).</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.JsonElement> SelectorSettings { get; init; } = new Dictionary<string, System.Text.Json.JsonElement>();
+
+    /// <summary>Gets the keys of the resource the runtime does not know, as JSON: the integration's own settings for the kind.</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.JsonElement> Settings { get; init; } = new Dictionary<string, System.Text.Json.JsonElement>();
 
     /// <summary>Gets <c>port.entity.mappings</c>: one mapping, or several (each item then maps to several entities).</summary>
     public required IReadOnlyList<EntityMapping> Mappings { get; init; }
@@ -118,6 +150,13 @@ public sealed class MappingExpression
 
     /// <summary>Gets the configuration path of the expression, such as <c>resources[0].port.entity.mappings.identifier</c>.</summary>
     public required string Path { get; init; }
+
+    /// <summary>
+    /// Gets the scheme of an integration pattern such as GitLab's <c>file://README.md</c> or <c>search://…</c>: not jq,
+    /// but resolved by the integration (<see cref="JqSemanticMapper"/>'s pattern resolvers). Without a resolver the
+    /// field is null, as in Ocean's core. <see langword="null"/> for a jq expression.
+    /// </summary>
+    public string? Scheme { get; init; }
 }
 
 /// <summary>A relation (or team) mapping: an expression giving identifiers, or a search query whose results are the targets.</summary>

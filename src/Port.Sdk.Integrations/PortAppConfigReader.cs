@@ -6,10 +6,16 @@ using YamlDotNet.RepresentationModel;
 namespace Port.Sdk.Integrations;
 
 /// <summary>Reads <c>port-app-config.yml</c> with node positions, compiling every expression and collecting every error.</summary>
-internal sealed class PortAppConfigReader
+internal sealed partial class PortAppConfigReader
 {
     private readonly string _source;
     private readonly List<string> _errors = [];
+    private readonly List<string> _warnings = [];
+
+    private static readonly string[] RootKeys = ["resources", "deleteDependentEntities", "createMissingRelatedEntities", "enableMergeEntity", "entityDeletionThreshold"];
+    private static readonly string[] ResourceKeys = ["kind", "selector", "port", "enableDelete"];
+    private static readonly string[] PortKeys = ["entity", "itemsToParse", "itemsToParseName", "itemsToParseTopLevelTransform"];
+    private static readonly string[] MappingKeys = ["identifier", "title", "blueprint", "team", "icon", "properties", "relations"];
 
     private PortAppConfigReader(string source) => _source = source;
 
@@ -42,6 +48,73 @@ internal sealed class PortAppConfigReader
 
     private string At(YamlNode node) => $"{_source}:{node.Start.Line}:{node.Start.Column}";
 
+    /// <summary>A mapping key as a string; a complex key (a sequence or mapping used as a key) is an error.</summary>
+    private string? Key(YamlNode keyNode, string path)
+    {
+        if (keyNode is YamlScalarNode { Value: { } key })
+        {
+            return key;
+        }
+
+        Error(keyNode, path, "a key must be a plain string, not a sequence or mapping");
+        return null;
+    }
+
+    /// <summary>An unknown key close to a known one is a misspelling: an error with a suggestion. Returns whether it was one.</summary>
+    private bool NearMiss(YamlNode keyNode, string path, string key, IReadOnlyList<string> known)
+    {
+        var suggestion = DidYouMean(key, known);
+        if (suggestion.Length == 0)
+        {
+            return false;
+        }
+
+        Error(keyNode, path, $"unknown key{suggestion}");
+        return true;
+    }
+
+    /// <summary>An unknown key where Ocean ignores it: a warning (or, when it is a near miss, an error).</summary>
+    private void Ignored(YamlNode keyNode, string path, string key, IReadOnlyList<string> known)
+    {
+        if (!NearMiss(keyNode, path, key, known))
+        {
+            _warnings.Add($"{At(keyNode)}: {path}: unknown key, ignored as Ocean ignores it; expected {string.Join(", ", known)}");
+        }
+    }
+
+    private static string DidYouMean(string key, IReadOnlyList<string> known)
+    {
+        var best = known
+            .Select(k => (Key: k, Distance: EditDistance(key.ToLowerInvariant(), k.ToLowerInvariant())))
+            .Where(k => k.Distance <= Math.Max(1, k.Key.Length / 4))
+            .OrderBy(k => k.Distance)
+            .FirstOrDefault();
+        return best.Key is null ? string.Empty : $"; did you mean '{best.Key}'?";
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+
     private void Error(YamlNode node, string path, string problem) => _errors.Add($"{At(node)}: {path}: {problem}");
 
     private PortAppConfig? ReadRoot(YamlMappingNode root)
@@ -49,9 +122,14 @@ internal sealed class PortAppConfigReader
         var resources = new List<ResourceConfig>();
         bool deleteDependents = false, createMissing = true, merge = true;
         var threshold = 0.9;
+        var settings = new Dictionary<string, System.Text.Json.JsonElement>(StringComparer.Ordinal);
         foreach (var (keyNode, value) in root.Children)
         {
-            var key = ((YamlScalarNode)keyNode).Value;
+            if (Key(keyNode, string.Empty) is not { } key)
+            {
+                continue;
+            }
+
             switch (key)
             {
                 case "resources" when value is YamlSequenceNode sequence:
@@ -89,13 +167,20 @@ internal sealed class PortAppConfigReader
 
                     break;
                 default:
-                    Error(keyNode, key ?? string.Empty, "unknown key; expected resources, deleteDependentEntities, createMissingRelatedEntities, enableMergeEntity or entityDeletionThreshold");
+                    // Integrations add top-level settings of their own (GitHub's repositoryType): they are handed to it.
+                    if (!NearMiss(keyNode, key, key, RootKeys))
+                    {
+                        settings[key] = PortYaml.ToJson(value);
+                    }
+
                     break;
             }
         }
 
         return new PortAppConfig(_source, resources)
         {
+            Settings = settings,
+            Warnings = _warnings,
             DeleteDependentEntities = deleteDependents,
             CreateMissingRelatedEntities = createMissing,
             EnableMergeEntity = merge,
@@ -132,9 +217,17 @@ internal sealed class PortAppConfigReader
         MappingExpression? itemsToParse = null;
         List<EntityMapping>? mappings = null;
         var enableDelete = true;
+        string itemsToParseName = "item";
+        var topLevelTransform = true;
+        var selectorSettings = new Dictionary<string, System.Text.Json.JsonElement>(StringComparer.Ordinal);
+        var settings = new Dictionary<string, System.Text.Json.JsonElement>(StringComparer.Ordinal);
         foreach (var (keyNode, value) in map.Children)
         {
-            var key = ((YamlScalarNode)keyNode).Value;
+            if (Key(keyNode, path) is not { } key)
+            {
+                continue;
+            }
+
             switch (key)
             {
                 case "kind":
@@ -147,29 +240,75 @@ internal sealed class PortAppConfigReader
                     break;
                 case "selector" when value is YamlMappingNode selectorMap:
                     // Integrations add selector options of their own (GitHub's 'files', say); only 'query' is the runtime's.
-                    if (selectorMap.Children.TryGetValue(new YamlScalarNode("query"), out var queryNode))
+                    foreach (var (selectorKey, selectorValue) in selectorMap.Children)
                     {
-                        selector = Expression(queryNode, $"{path}.selector.query");
+                        if (Key(selectorKey, $"{path}.selector") is not { } name)
+                        {
+                            continue;
+                        }
+
+                        if (name == "query")
+                        {
+                            selector = Expression(selectorValue, $"{path}.selector.query");
+                        }
+                        else if (!NearMiss(selectorKey, $"{path}.selector.{name}", name, ["query"]))
+                        {
+                            selectorSettings[name] = PortYaml.ToJson(selectorValue);
+                        }
                     }
 
                     break;
                 case "port" when value is YamlMappingNode portMap:
                     foreach (var (portKey, portValue) in portMap.Children)
                     {
-                        var name = ((YamlScalarNode)portKey).Value;
+                        if (Key(portKey, $"{path}.port") is not { } name)
+                        {
+                            continue;
+                        }
+
                         switch (name)
                         {
                             case "itemsToParse":
                                 itemsToParse = Expression(portValue, $"{path}.port.itemsToParse");
                                 break;
-                            case "entity" when portValue is YamlMappingNode entity && entity.Children.TryGetValue(new YamlScalarNode("mappings"), out var mappingsNode):
-                                mappings = ReadMappings(mappingsNode, $"{path}.port.entity.mappings");
+                            case "itemsToParseName" when portValue is YamlScalarNode { Value: { Length: > 0 } itemName }:
+                                itemsToParseName = itemName;
+                                break;
+                            case "itemsToParseName":
+                                Error(portValue, $"{path}.port.itemsToParseName", "must be the name of a key, such as item");
+                                break;
+                            case "itemsToParseTopLevelTransform":
+                                topLevelTransform = ReadBoolean(portValue, $"{path}.port.itemsToParseTopLevelTransform");
+                                break;
+                            case "entity" when portValue is YamlMappingNode entity:
+                                foreach (var (entityKey, entityValue) in entity.Children)
+                                {
+                                    if (Key(entityKey, $"{path}.port.entity") is not { } entityName)
+                                    {
+                                        continue;
+                                    }
+
+                                    if (entityName == "mappings")
+                                    {
+                                        mappings = ReadMappings(entityValue, $"{path}.port.entity.mappings");
+                                    }
+                                    else
+                                    {
+                                        Ignored(entityKey, $"{path}.port.entity.{entityName}", entityName, ["mappings"]);
+                                    }
+                                }
+
+                                if (mappings is null)
+                                {
+                                    Error(portValue, $"{path}.port.entity", "must be a mapping with 'mappings'");
+                                }
+
                                 break;
                             case "entity":
                                 Error(portValue, $"{path}.port.entity", "must be a mapping with 'mappings'");
                                 break;
                             default:
-                                Error(portKey, $"{path}.port.{name}", "unknown key; expected entity or itemsToParse");
+                                Ignored(portKey, $"{path}.port.{name}", name, PortKeys);
                                 break;
                         }
                     }
@@ -182,7 +321,11 @@ internal sealed class PortAppConfigReader
                     Error(value, $"{path}.{key}", "must be a mapping");
                     break;
                 default:
-                    Error(keyNode, $"{path}.{key}", "unknown key; expected kind, selector, port or enableDelete");
+                    if (!NearMiss(keyNode, $"{path}.{key}", key, ResourceKeys))
+                    {
+                        settings[key] = PortYaml.ToJson(value);
+                    }
+
                     break;
             }
         }
@@ -204,7 +347,19 @@ internal sealed class PortAppConfigReader
 
         return kind is null || selector is null || mappings is null
             ? null
-            : new ResourceConfig { Kind = kind, Selector = selector, ItemsToParse = itemsToParse, Mappings = mappings, EnableDelete = enableDelete };
+            : new ResourceConfig
+            {
+                Kind = kind,
+                Selector = selector,
+                ItemsToParse = itemsToParse,
+                ItemsToParseName = itemsToParseName,
+                ItemsToParseTopLevelTransform = topLevelTransform,
+                ItemsToParseDeletion = itemsToParse is null ? null : OceanJq.ItemsToParseDeletion(itemsToParse.Expression),
+                Mappings = mappings,
+                EnableDelete = enableDelete,
+                SelectorSettings = selectorSettings,
+                Settings = settings,
+            };
     }
 
     private List<EntityMapping> ReadMappings(YamlNode node, string path)
@@ -231,7 +386,11 @@ internal sealed class PortAppConfigReader
         var relations = new Dictionary<string, RelationMapping>(StringComparer.Ordinal);
         foreach (var (keyNode, value) in map.Children)
         {
-            var key = ((YamlScalarNode)keyNode).Value!;
+            if (Key(keyNode, path) is not { } key)
+            {
+                continue;
+            }
+
             switch (key)
             {
                 case "identifier":
@@ -252,7 +411,11 @@ internal sealed class PortAppConfigReader
                 case "properties" when value is YamlMappingNode propertiesMap:
                     foreach (var (name, expression) in propertiesMap.Children)
                     {
-                        var propertyName = ((YamlScalarNode)name).Value!;
+                        if (Key(name, $"{path}.properties") is not { } propertyName)
+                        {
+                            continue;
+                        }
+
                         if (Expression(expression, $"{path}.properties.{propertyName}") is { } compiled)
                         {
                             properties[propertyName] = compiled;
@@ -263,7 +426,11 @@ internal sealed class PortAppConfigReader
                 case "relations" when value is YamlMappingNode relationsMap:
                     foreach (var (name, relation) in relationsMap.Children)
                     {
-                        var relationName = ((YamlScalarNode)name).Value!;
+                        if (Key(name, $"{path}.relations") is not { } relationName)
+                        {
+                            continue;
+                        }
+
                         if (Relation(relation, $"{path}.relations.{relationName}") is { } compiled)
                         {
                             relations[relationName] = compiled;
@@ -275,7 +442,7 @@ internal sealed class PortAppConfigReader
                     Error(value, $"{path}.{key}", "must be a mapping of names to jq expressions");
                     break;
                 default:
-                    Error(keyNode, $"{path}.{key}", "unknown key; expected identifier, title, blueprint, team, icon, properties or relations");
+                    Ignored(keyNode, $"{path}.{key}", key, MappingKeys);
                     break;
             }
         }
@@ -312,7 +479,13 @@ internal sealed class PortAppConfigReader
         var valid = true;
         foreach (var (keyNode, value) in map.Children)
         {
-            var key = ((YamlScalarNode)keyNode).Value;
+            var key = Key(keyNode, path);
+            if (key is null)
+            {
+                valid = false;
+                continue;
+            }
+
             switch (key)
             {
                 case "combinator":
@@ -335,12 +508,13 @@ internal sealed class PortAppConfigReader
                             MappingExpression? property = null, op = null, operand = null;
                             foreach (var (ruleKey, ruleValue) in propertyRule.Children)
                             {
-                                switch (((YamlScalarNode)ruleKey).Value)
+                                switch (Key(ruleKey, rulePath))
                                 {
+                                    case null: valid = false; break;
                                     case "property": property = Expression(ruleValue, $"{rulePath}.property"); break;
                                     case "operator": op = Expression(ruleValue, $"{rulePath}.operator"); break;
                                     case "value": operand = Expression(ruleValue, $"{rulePath}.value"); break;
-                                    default: Error(ruleKey, $"{rulePath}.{((YamlScalarNode)ruleKey).Value}", "unknown key; expected property, operator and value"); break;
+                                    default: Error(ruleKey, $"{rulePath}.{((YamlScalarNode)ruleKey).Value}", $"unknown key{DidYouMean(((YamlScalarNode)ruleKey).Value!, ["property", "operator", "value"])}; expected property, operator and value"); break;
                                 }
                             }
 
@@ -385,9 +559,17 @@ internal sealed class PortAppConfigReader
             return null;
         }
 
-        if (JqFilter.TryCompile(text, out var filter, out var error))
+        // Ocean turns single-quoted jq strings ('' or 'main') into double-quoted ones before compiling: so do we.
+        if (JqFilter.TryCompile(OceanJq.FormatQuotes(text), out var filter, out var error))
         {
             return new MappingExpression { Expression = text, Filter = filter, Location = At(node), Path = path };
+        }
+
+        // Integrations define patterns of their own (GitLab's file://README.md): not jq, resolved by the integration.
+        if (IntegrationPattern().Match(text) is { Success: true } pattern)
+        {
+            _warnings.Add($"{At(node)}: {path}: '{text}' is an integration pattern ({pattern.Groups[1].Value}://), not jq: the integration resolves it, or the field is null");
+            return new MappingExpression { Expression = text, Filter = JqFilter.Compile("null"), Location = At(node), Path = path, Scheme = pattern.Groups[1].Value };
         }
 
         // Point at the spot in the file: on a one-line scalar, the jq column lands inside the YAML line.
@@ -398,4 +580,7 @@ internal sealed class PortAppConfigReader
         _errors.Add($"{where}: {path}: the jq expression '{text}' does not compile: {error.Reason} (jq line {error.Line}, column {error.Column})");
         return null;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^([A-Za-z][A-Za-z0-9+.-]*)://", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex IntegrationPattern();
 }

@@ -59,6 +59,19 @@ public static class PortYaml
         return stream;
     }
 
+    /// <summary>A loaded node as JSON, with the same scalar rules as <see cref="Parse"/>.</summary>
+    internal static JsonElement ToJson(YamlNode node)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            Write(writer, node, 0);
+        }
+
+        var reader = new Utf8JsonReader(buffer.WrittenSpan);
+        return JsonElement.ParseValue(ref reader);
+    }
+
     private static void Write(Utf8JsonWriter writer, YamlNode node, int depth)
     {
         if (depth > 64)

@@ -1,102 +1,19 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using System.Text.Json;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Port.Sdk.Integrations;
 
-/// <summary>What happened to one kind during a resync.</summary>
-public sealed record KindReport
-{
-    /// <summary>Gets the kind.</summary>
-    public required string Kind { get; init; }
-
-    /// <summary>Gets how many raw items were fetched.</summary>
-    public int Fetched { get; init; }
-
-    /// <summary>Gets how many of the fetched items passed the kind's selector.</summary>
-    public int Selected { get; init; }
-
-    /// <summary>Gets how many entities the items mapped to.</summary>
-    public int Mapped { get; init; }
-
-    /// <summary>Gets how many entities were created.</summary>
-    public int Created { get; init; }
-
-    /// <summary>Gets how many entities changed and were rewritten.</summary>
-    public int Updated { get; init; }
-
-    /// <summary>Gets how many entities were already up to date and were not rewritten.</summary>
-    public int Unchanged { get; init; }
-
-    /// <summary>Gets how many stale entities were deleted.</summary>
-    public int Deleted { get; init; }
-
-    /// <summary>Gets the items or entities that failed, with why; the others went on.</summary>
-    public IReadOnlyList<string> Failures { get; init; } = [];
-
-    /// <summary>Gets how long the kind took to fetch, map and write.</summary>
-    public TimeSpan Duration { get; init; }
-}
-
-/// <summary>The report of a resync: per kind, and whether (and why not) stale entities were deleted.</summary>
-public sealed record ResyncReport
-{
-    /// <summary>Gets the integration.</summary>
-    public required string Integration { get; init; }
-
-    /// <summary>Gets the report of each kind.</summary>
-    public required IReadOnlyList<KindReport> Kinds { get; init; }
-
-    /// <summary>Gets a value indicating whether every kind was fetched to the end without error.</summary>
-    public bool Completed { get; init; }
-
-    /// <summary>Gets why stale entities were not deleted, when they were not.</summary>
-    public string? DeletionSkippedReason { get; init; }
-}
-
-/// <summary>What a resync would do to one kind: <see cref="ResyncEngine.PlanAsync"/>'s answer.</summary>
-public sealed record KindPlan
-{
-    /// <summary>Gets the kind.</summary>
-    public required string Kind { get; init; }
-
-    /// <summary>Gets the counts (fetched, selected, mapped, would create, would update, unchanged) and the failures.</summary>
-    public KindReport Report { get; init; } = null!;
-
-    /// <summary>Gets the entities that would be created.</summary>
-    public List<EntityKey> Create { get; init; } = [];
-
-    /// <summary>Gets the entities that would be rewritten because they changed.</summary>
-    public List<EntityKey> Update { get; init; } = [];
-
-    /// <summary>Gets the stale entities that would be deleted.</summary>
-    public List<EntityKey> Delete { get; init; } = [];
-}
-
-/// <summary>What a resync would do, without doing it.</summary>
-public sealed record ResyncPlan
-{
-    /// <summary>Gets the integration.</summary>
-    public required string Integration { get; init; }
-
-    /// <summary>Gets the plan of each kind.</summary>
-    public required IReadOnlyList<KindPlan> Kinds { get; init; }
-
-    /// <summary>Gets a value indicating whether every kind was fetched to the end without error.</summary>
-    public bool Completed { get; init; }
-
-    /// <summary>Gets why stale entities would not be deleted, when they would not.</summary>
-    public string? DeletionSkippedReason { get; init; }
-}
-
 /// <summary>
 /// Runs full resyncs of an integration into the catalog: fetch every kind page by page, map, write what changed in
-/// batches, then delete the entities this integration wrote before and did not see again — only after every kind
-/// finished without error, and never more than <see cref="PortAppConfig.EntityDeletionThreshold"/> of them.
-/// A resync that fails or is cancelled deletes nothing. Resyncs of one engine never overlap.
+/// batches, then delete the entities this integration wrote before and did not see again — only after every kind was
+/// fetched to the end, never more than <see cref="PortAppConfig.EntityDeletionThreshold"/> of the integration's or of a
+/// kind's entities, and nothing of a kind whose mapping failures make it unsafe. An item whose mapping fails is that
+/// item's failure: the entities it maps to count as seen, so what they wrote before stays. A resync that fails at the
+/// source or is cancelled deletes nothing. Resyncs and live events of one engine never overlap.
 /// </summary>
 public sealed class ResyncEngine : IDisposable
 {
@@ -107,12 +24,14 @@ public sealed class ResyncEngine : IDisposable
     private readonly PortAppConfig? _config;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ILogger _logger;
+    private readonly StaleEntitySweeper _sweeper;
+    private int _mappingParallelism = Environment.ProcessorCount;
 
     /// <summary>Initializes a new instance of the <see cref="ResyncEngine"/> class.</summary>
     /// <param name="catalog">The catalog to write into.</param>
     /// <param name="integration">The source of raw items.</param>
     /// <param name="mapper">Maps raw items to entities.</param>
-    /// <param name="config">The mapping configuration, for its deletion settings; <see langword="null"/> for the defaults.</param>
+    /// <param name="config">The mapping configuration, for its write and deletion settings; <see langword="null"/> for Ocean's defaults.</param>
     /// <param name="logger">Where runs are logged (counts and failures, never item payloads); <see langword="null"/> for none.</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     public ResyncEngine(PortCatalog catalog, IIntegration integration, ISemanticMapper mapper, PortAppConfig? config = null, ILogger<ResyncEngine>? logger = null)
@@ -123,8 +42,9 @@ public sealed class ResyncEngine : IDisposable
         _catalog = catalog;
         _integration = integration;
         _mapper = mapper;
-        _config = config;
+        _config = config ?? (mapper as JqSemanticMapper)?.Config;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _sweeper = new StaleEntitySweeper(catalog, integration.Identifier, _config);
     }
 
     /// <summary>
@@ -144,8 +64,6 @@ public sealed class ResyncEngine : IDisposable
         }
     }
 
-    private int _mappingParallelism = Environment.ProcessorCount;
-
     /// <summary>Runs one full resync.</summary>
     /// <param name="progress">Receives the report of each kind as it finishes.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests; a cancelled resync deletes nothing.</param>
@@ -160,13 +78,13 @@ public sealed class ResyncEngine : IDisposable
         {
             Log.ResyncStarted(_logger, _integration.Identifier, string.Join(", ", _integration.Kinds));
             var reports = new List<KindReport>();
-            var seen = new Dictionary<string, HashSet<ulong>>(StringComparer.Ordinal);
+            var sightings = new Dictionary<string, KindSighting>(StringComparer.Ordinal);
             var completed = true;
             foreach (var kind in _integration.Kinds)
             {
-                var (report, keys, finished) = await SyncKindAsync(kind, null, cancellationToken).ConfigureAwait(false);
+                var (report, sighting, finished) = await SyncKindAsync(kind, null, cancellationToken).ConfigureAwait(false);
                 reports.Add(report);
-                seen[kind] = keys;
+                sightings[kind] = sighting;
                 completed &= finished;
                 progress?.Report(report);
             }
@@ -174,23 +92,25 @@ public sealed class ResyncEngine : IDisposable
             if (!completed)
             {
                 Finish(reports, activity);
-                Log.DeletionSkipped(_logger, _integration.Identifier, "a kind failed before its last page");
-                return new ResyncReport { Integration = _integration.Identifier, Kinds = reports, Completed = false, DeletionSkippedReason = "a kind failed before its last page; nothing is deleted after an incomplete resync" };
+                Log.DeletionSkipped(_logger, _integration.Identifier, IncompleteReason);
+                return new ResyncReport { Integration = _integration.Identifier, Kinds = reports, Completed = false, DeletionSkippedReason = IncompleteReason };
             }
 
-            var (deleted, refused, reason) = await DeleteStaleAsync(seen, cancellationToken).ConfigureAwait(false);
+            var sweep = await _sweeper.FindAsync(sightings, cancellationToken).ConfigureAwait(false);
+            var (deleted, refused) = await _sweeper.DeleteAsync(sweep, cancellationToken).ConfigureAwait(false);
             var final = reports.Select(r => r with
             {
                 Deleted = deleted.GetValueOrDefault(r.Kind),
+                DeletionSkippedReason = sweep.KindReasons.GetValueOrDefault(r.Kind),
                 Failures = [.. r.Failures, .. refused.GetValueOrDefault(r.Kind) ?? []],
             }).ToList();
             Finish(final, activity);
-            if (reason is not null)
+            foreach (var reason in sweep.KindReasons.Values.Prepend(sweep.Reason).OfType<string>())
             {
                 Log.DeletionSkipped(_logger, _integration.Identifier, reason);
             }
 
-            return new ResyncReport { Integration = _integration.Identifier, Kinds = final, Completed = true, DeletionSkippedReason = reason };
+            return new ResyncReport { Integration = _integration.Identifier, Kinds = final, Completed = true, DeletionSkippedReason = sweep.Reason };
         }
         finally
         {
@@ -199,7 +119,7 @@ public sealed class ResyncEngine : IDisposable
     }
 
     /// <summary>
-    /// Works out what a full resync would do — fetch, select, map, validate and compare every kind — and writes
+    /// Works out what a full resync would do — fetch, select, map, merge, validate and compare every kind — and writes
     /// nothing: the entities it would create and update, and the stale ones it would delete (or why it would not).
     /// Waits for a resync or event under way, like one.
     /// </summary>
@@ -211,33 +131,29 @@ public sealed class ResyncEngine : IDisposable
         try
         {
             var plans = new List<KindPlan>();
-            var seen = new Dictionary<string, HashSet<ulong>>(StringComparer.Ordinal);
+            var sightings = new Dictionary<string, KindSighting>(StringComparer.Ordinal);
             var completed = true;
             foreach (var kind in _integration.Kinds)
             {
                 var plan = new KindPlan { Kind = kind };
-                var (report, keys, finished) = await SyncKindAsync(kind, plan, cancellationToken).ConfigureAwait(false);
+                var (report, sighting, finished) = await SyncKindAsync(kind, plan, cancellationToken).ConfigureAwait(false);
                 plans.Add(plan with { Report = report });
-                seen[kind] = keys;
+                sightings[kind] = sighting;
                 completed &= finished;
             }
 
             if (!completed)
             {
-                return new ResyncPlan { Integration = _integration.Identifier, Kinds = plans, Completed = false, DeletionSkippedReason = "a kind failed before its last page; nothing would be deleted after an incomplete resync" };
+                return new ResyncPlan { Integration = _integration.Identifier, Kinds = plans, Completed = false, DeletionSkippedReason = IncompleteReason };
             }
 
-            var (stale, owned) = await FindStaleAsync(seen, cancellationToken).ConfigureAwait(false);
-            var reason = RefusalReason(stale.Count, owned);
-            if (reason is null)
+            var sweep = await _sweeper.FindAsync(sightings, cancellationToken).ConfigureAwait(false);
+            var final = plans.Select(plan =>
             {
-                foreach (var plan in plans)
-                {
-                    plan.Delete.AddRange(stale.Where(s => s.Kind == plan.Kind).Select(s => s.Key));
-                }
-            }
-
-            return new ResyncPlan { Integration = _integration.Identifier, Kinds = plans, Completed = true, DeletionSkippedReason = reason };
+                plan.Delete.AddRange(sweep.Deletable.GetValueOrDefault(plan.Kind) ?? []);
+                return plan with { Report = plan.Report with { DeletionSkippedReason = sweep.KindReasons.GetValueOrDefault(plan.Kind) } };
+            }).ToList();
+            return new ResyncPlan { Integration = _integration.Identifier, Kinds = final, Completed = true, DeletionSkippedReason = sweep.Reason };
         }
         finally
         {
@@ -245,13 +161,19 @@ public sealed class ResyncEngine : IDisposable
         }
     }
 
-    private async Task<(KindReport Report, HashSet<ulong> Seen, bool Finished)> SyncKindAsync(string kind, KindPlan? plan, CancellationToken cancellationToken)
+    private const string IncompleteReason = "a kind failed at its source before its last page; nothing is deleted after an incomplete resync";
+
+    private bool DeletionDisabled(string kind)
+        => _config is { } config && config.Resources.Any(r => r.Kind == kind && !r.EnableDelete);
+
+    private async Task<(KindReport Report, KindSighting Sighting, bool Finished)> SyncKindAsync(string kind, KindPlan? plan, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var seen = new HashSet<ulong>();
-        var failures = new List<string>();
+        var sighting = new KindSighting { DeletionDisabled = DeletionDisabled(kind) };
+        var failures = new List<ResyncFailure>();
+        var writer = new KindWriter(_catalog, kind, _config);
         int fetched = 0, selected = 0, mapped = 0, created = 0, updated = 0, unchanged = 0;
-        var pending = new List<(Entity Entity, string? Hash)>();
+        var pending = new List<PendingEntity>();
         var finished = true;
         var context = new MappingContext(_integration.Identifier);
         try
@@ -260,43 +182,84 @@ public sealed class ResyncEngine : IDisposable
             {
                 foreach (var (mappedItem, hashes) in MapPage(kind, page, context, cancellationToken))
                 {
-                    fetched++;
+                    var itemIndex = fetched++;
                     var result = await ResolveQueriesAsync(mappedItem, cancellationToken).ConfigureAwait(false);
                     selected += result.Selected ? 1 : 0;
-                    foreach (var failure in result.Failures)
-                    {
-                        failures.Add(failure.ToString());
-                    }
-
-                    for (var i = 0; i < result.Entities.Count; i++)
-                    {
-                        var entity = result.Entities[i];
-                        mapped++;
-                        seen.Add(Fingerprint(entity.Blueprint, entity.Identifier));
-                        pending.Add((entity, ReferenceEquals(result, mappedItem) ? hashes?[i] : null));
-                    }
+                    mapped += result.Entities.Count;
+                    Collect(result, ReferenceEquals(result, mappedItem) ? hashes : null, itemIndex, sighting, failures, pending);
                 }
 
                 if (pending.Count >= BatchSize)
                 {
-                    var (c, u, n) = await WriteAsync(pending, failures, plan, cancellationToken).ConfigureAwait(false);
+                    var (c, u, n) = await writer.WriteAsync(pending, failures, plan, cancellationToken).ConfigureAwait(false);
                     (created, updated, unchanged) = (created + c, updated + u, unchanged + n);
                     pending.Clear();
                 }
             }
 
-            var (c2, u2, n2) = await WriteAsync(pending, failures, plan, cancellationToken).ConfigureAwait(false);
+            var (c2, u2, n2) = await writer.WriteAsync(pending, failures, plan, cancellationToken).ConfigureAwait(false);
             (created, updated, unchanged) = (created + c2, updated + u2, unchanged + n2);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // A source failing mid-stream: what was written stays; the kind is incomplete, so nothing will be deleted.
-            failures.Add($"{kind}: fetching failed after {fetched} items: {ex.GetType().Name}: {ex.Message}");
+            failures.Add(new ResyncFailure { Kind = kind, Stage = ResyncFailureStage.Source, Message = $"fetching failed after {fetched} items: {ex.GetType().Name}: {ex.Message}" });
             finished = false;
         }
 
-        var report = new KindReport { Kind = kind, Fetched = fetched, Selected = selected, Mapped = mapped, Created = created, Updated = updated, Unchanged = unchanged, Failures = failures, Duration = clock.Elapsed };
-        return (report, seen, finished);
+        sighting.Fetched = fetched;
+        var report = new KindReport
+        {
+            Kind = kind,
+            Fetched = fetched,
+            Selected = selected,
+            Mapped = mapped,
+            FailedItems = sighting.FailedItems,
+            Created = created,
+            Updated = updated,
+            Unchanged = unchanged,
+            Failures = failures,
+            Duration = clock.Elapsed,
+        };
+        return (report, sighting, finished);
+    }
+
+    /// <summary>
+    /// Takes in one item's result: its entities wait to be written; they, and the entities of its failures, count as
+    /// seen; a failure without a known entity makes the kind's stale entities undeletable this time.
+    /// </summary>
+    private static void Collect(MappingResult result, string[]? hashes, int itemIndex, KindSighting sighting, List<ResyncFailure> failures, List<PendingEntity> pending)
+    {
+        if (result.Failures.Count > 0 || result.Unidentified > 0)
+        {
+            sighting.FailedItems++;
+        }
+
+        sighting.Unidentified += result.Unidentified;
+        foreach (var failure in result.Failures)
+        {
+            failures.Add(ResyncFailure.FromMapping(failure, itemIndex));
+            if (failure.Entity is { } key)
+            {
+                sighting.See(key);
+            }
+        }
+
+        foreach (var key in result.Retained)
+        {
+            sighting.See(key);
+        }
+
+        for (var i = 0; i < result.Entities.Count; i++)
+        {
+            var entity = result.Entities[i];
+            var key = new EntityKey(entity.Blueprint, entity.Identifier);
+            sighting.See(key);
+            IReadOnlyList<string> failed = result.Failures.Count == 0
+                ? []
+                : [.. result.Failures.Where(f => f.Member is not null && f.Entity == key).Select(f => f.Member!)];
+            pending.Add(new PendingEntity(entity, hashes?[i], failed));
+        }
     }
 
     /// <summary>
@@ -386,85 +349,10 @@ public sealed class ResyncEngine : IDisposable
         }
     }
 
-    /// <summary>Writes the entities that changed, in one batch; when the batch is rejected, entity by entity, so one bad entity does not hold back the rest.</summary>
-    private async Task<(int Created, int Updated, int Unchanged)> WriteAsync(List<(Entity Entity, string? Hash)> entities, List<string> failures, KindPlan? plan, CancellationToken cancellationToken)
-    {
-        if (entities.Count == 0)
-        {
-            return (0, 0, 0);
-        }
-
-        var stored = await _catalog.Store.GetStampsAsync(entities.Select(e => new EntityKey(e.Entity.Blueprint, e.Entity.Identifier)), cancellationToken).ConfigureAwait(false);
-        var changed = new List<Entity>();
-        var isNew = new HashSet<EntityKey>();
-        var unchanged = 0;
-        foreach (var (entity, precomputed) in entities)
-        {
-            var key = new EntityKey(entity.Blueprint, entity.Identifier);
-            if (!stored.TryGetValue(key, out var existing))
-            {
-                isNew.Add(key);
-                changed.Add(entity);
-            }
-            else if (existing.ContentHash is { } hash && hash == (precomputed ?? EntityContentHash.Compute(entity)))
-            {
-                unchanged++;
-            }
-            else
-            {
-                changed.Add(entity);
-            }
-        }
-
-        var options = new EntityWriteOptions { CreateMissingRelatedEntities = _config?.CreateMissingRelatedEntities ?? true };
-        if (plan is not null)
-        {
-            var errors = await _catalog.ValidateEntitiesAsync(changed, options, cancellationToken).ConfigureAwait(false);
-            failures.AddRange(errors.Select(e => e.ToString()));
-            var invalid = errors.Where(e => e.Entity is not null).Select(e => new EntityKey(e.Blueprint, e.Entity!)).ToHashSet();
-            var (creates, updates) = (plan.Create.Count, plan.Update.Count);
-            foreach (var entity in changed)
-            {
-                var key = new EntityKey(entity.Blueprint, entity.Identifier);
-                if (!invalid.Contains(key))
-                {
-                    (isNew.Contains(key) ? plan.Create : plan.Update).Add(key);
-                }
-            }
-
-            return (plan.Create.Count - creates, plan.Update.Count - updates, unchanged);
-        }
-
-        try
-        {
-            await _catalog.UpsertEntitiesAsync(changed, options, cancellationToken).ConfigureAwait(false);
-            return (isNew.Count, changed.Count - isNew.Count, unchanged);
-        }
-        catch (CatalogValidationException)
-        {
-            var written = 0;
-            var writtenNew = 0;
-            foreach (var entity in changed)
-            {
-                try
-                {
-                    await _catalog.UpsertEntityAsync(entity, options, cancellationToken).ConfigureAwait(false);
-                    written++;
-                    writtenNew += isNew.Contains(new EntityKey(entity.Blueprint, entity.Identifier)) ? 1 : 0;
-                }
-                catch (CatalogValidationException ex)
-                {
-                    failures.AddRange(ex.Errors.Select(e => e.ToString()));
-                }
-            }
-
-            return (writtenNew, written - writtenNew, unchanged);
-        }
-    }
-
     /// <summary>
     /// Applies a live event: upserts the entities the item maps to, and deletes those it mapped to before but no
     /// longer does (its selector no longer passes), or all of them for a delete event. Never interleaves with a resync.
+    /// An item that fails mapping deletes nothing.
     /// </summary>
     /// <param name="change">The event.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
@@ -478,28 +366,33 @@ public sealed class ResyncEngine : IDisposable
         {
             var clock = Stopwatch.StartNew();
             var context = new MappingContext(_integration.Identifier);
-            var failures = new List<string>();
+            var failures = new List<ResyncFailure>();
+            var sighting = new KindSighting();
+            var pending = new List<PendingEntity>();
             var result = change.Deleted ? MappingResult.Empty : await ResolveQueriesAsync(_mapper.Map(change.Kind, change.Item, context), cancellationToken).ConfigureAwait(false);
-            failures.AddRange(result.Failures.Select(f => f.ToString()));
-            var everything = _mapper is JqSemanticMapper jq ? jq.MapIgnoringSelector(change.Kind, change.Item, context).Entities : result.Entities;
-            var keep = result.Entities.Select(e => new EntityKey(e.Blueprint, e.Identifier)).ToHashSet();
-            var (created, updated, unchanged) = await WriteAsync([.. result.Entities.Select(e => (e, (string?)null))], failures, null, cancellationToken).ConfigureAwait(false);
+            Collect(result, null, 0, sighting, failures, pending);
+            var (created, updated, unchanged) = await new KindWriter(_catalog, change.Kind, _config).WriteAsync(pending, failures, null, cancellationToken).ConfigureAwait(false);
             var deleted = 0;
-            foreach (var gone in everything.Select(e => new EntityKey(e.Blueprint, e.Identifier)).Where(k => !keep.Contains(k)).Distinct())
+            if (result.Failures.Count == 0 && result.Unidentified == 0)
             {
-                var stored = await _catalog.Store.GetEntityAsync(gone.Blueprint, gone.Identifier, cancellationToken).ConfigureAwait(false);
-                if (stored?.DataSource?.Integration != _integration.Identifier)
+                var everything = _mapper is JqSemanticMapper jq ? jq.MapIgnoringSelector(change.Kind, change.Item, context).Entities : result.Entities;
+                var keep = result.Entities.Select(e => new EntityKey(e.Blueprint, e.Identifier)).ToHashSet();
+                foreach (var gone in everything.Select(e => new EntityKey(e.Blueprint, e.Identifier)).Where(k => !keep.Contains(k)).Distinct())
                 {
-                    continue;
-                }
+                    var stored = await _catalog.Store.GetEntityAsync(gone.Blueprint, gone.Identifier, cancellationToken).ConfigureAwait(false);
+                    if (stored?.DataSource?.Integration != _integration.Identifier)
+                    {
+                        continue;
+                    }
 
-                try
-                {
-                    deleted += await _catalog.DeleteEntityAsync(gone.Blueprint, gone.Identifier, _config?.DeleteDependentEntities ?? false, cancellationToken).ConfigureAwait(false) ? 1 : 0;
-                }
-                catch (CatalogValidationException ex)
-                {
-                    failures.AddRange(ex.Errors.Select(e => e.ToString()));
+                    try
+                    {
+                        deleted += await _catalog.DeleteEntityAsync(gone.Blueprint, gone.Identifier, _config?.DeleteDependentEntities ?? false, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+                    }
+                    catch (CatalogValidationException ex)
+                    {
+                        failures.AddRange(ex.Errors.Select(e => ResyncFailure.FromCatalog(change.Kind, e, ResyncFailureStage.Deletion)));
+                    }
                 }
             }
 
@@ -507,7 +400,9 @@ public sealed class ResyncEngine : IDisposable
             {
                 Kind = change.Kind,
                 Fetched = 1,
+                Selected = result.Selected ? 1 : 0,
                 Mapped = result.Entities.Count,
+                FailedItems = sighting.FailedItems,
                 Created = created,
                 Updated = updated,
                 Unchanged = unchanged,
@@ -564,89 +459,6 @@ public sealed class ResyncEngine : IDisposable
         return result with { Entities = [.. result.Entities.Select(e => entities[new EntityKey(e.Blueprint, e.Identifier)])] };
     }
 
-    /// <summary>
-    /// A 64-bit FNV-1a fingerprint of an entity's key: a resync remembers what it saw in 8 bytes per entity instead of
-    /// the two strings. Two keys sharing a fingerprint (about 1 in 10^9 for 200,000 keys) can only keep a stale entity
-    /// one resync longer, never delete a seen one.
-    /// </summary>
-    private static ulong Fingerprint(string blueprint, string identifier)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var c in blueprint)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
-        hash = (hash ^ 0xFFFF) * 1099511628211UL;
-        foreach (var c in identifier)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
-        return hash;
-    }
-
-    /// <summary>The entities this integration wrote that the resync did not see, and how many it owns in all.</summary>
-    private async Task<(List<(EntityKey Key, string Kind)> Stale, int Owned)> FindStaleAsync(Dictionary<string, HashSet<ulong>> seen, CancellationToken cancellationToken)
-    {
-        // Only keys and metadata are read, so the memory this takes grows with the stale entities, not the catalog.
-        var owned = 0;
-        var stale = new List<(EntityKey Key, string Kind)>();
-        await foreach (var (key, stamp) in _catalog.Store.QueryStampsAsync(new EntityQuery(), cancellationToken).ConfigureAwait(false))
-        {
-            if (stamp.DataSource is not { } source || source.Integration != _integration.Identifier)
-            {
-                continue;
-            }
-
-            owned++;
-            if (seen.TryGetValue(source.Kind, out var keys) && !keys.Contains(Fingerprint(key.Blueprint, key.Identifier)))
-            {
-                stale.Add((key, source.Kind));
-            }
-        }
-
-        return (stale, owned);
-    }
-
-    private string? RefusalReason(int stale, int owned)
-    {
-        var threshold = _config?.EntityDeletionThreshold ?? 0.9;
-        return owned > 0 && stale > threshold * owned
-            ? $"deleting {stale} of the integration's {owned} entities would exceed entityDeletionThreshold ({threshold:0.##}); nothing was deleted (an empty API answer or a revoked token looks like this)"
-            : null;
-    }
-
-    private async Task<(Dictionary<string, int> Deleted, Dictionary<string, List<string>> Refused, string? Reason)> DeleteStaleAsync(Dictionary<string, HashSet<ulong>> seen, CancellationToken cancellationToken)
-    {
-        var (stale, owned) = await FindStaleAsync(seen, cancellationToken).ConfigureAwait(false);
-        if (RefusalReason(stale.Count, owned) is { } reason)
-        {
-            return ([], [], reason);
-        }
-
-        var deleted = new Dictionary<string, int>(StringComparer.Ordinal);
-        var refused = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var (key, kind) in stale)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
-                if (await _catalog.DeleteEntityAsync(key.Blueprint, key.Identifier, _config?.DeleteDependentEntities ?? false, cancellationToken).ConfigureAwait(false))
-                {
-                    deleted[kind] = deleted.GetValueOrDefault(kind) + 1;
-                }
-            }
-            catch (CatalogValidationException ex)
-            {
-                // An entity that others still require stays (deleteDependentEntities is off); the report says why.
-                (refused.TryGetValue(kind, out var list) ? list : refused[kind] = []).AddRange(ex.Errors.Select(e => e.ToString()));
-            }
-        }
-
-        return (deleted, refused, null);
-    }
-
     private void Finish(IEnumerable<KindReport> reports, Activity? activity)
     {
         foreach (var report in reports)
@@ -655,7 +467,7 @@ public sealed class ResyncEngine : IDisposable
             Log.KindSynced(_logger, _integration.Identifier, report.Kind, report.Fetched, report.Created, report.Updated, report.Unchanged, report.Deleted, report.Failures.Count, report.Duration.TotalSeconds);
             foreach (var failure in report.Failures.Take(20))
             {
-                Log.ItemFailed(_logger, _integration.Identifier, failure);
+                Log.ItemFailed(_logger, _integration.Identifier, failure.ToString());
             }
         }
 

@@ -178,8 +178,9 @@ public sealed class GitHubIntegrationTests : IDisposable
 
         Assert.False(report.Completed);
         var failure = Assert.Single(report.Kinds[0].Failures);
-        Assert.Contains("GitHub answered 403 to 'GET orgs/acme/repos'", failure, StringComparison.Ordinal);
-        Assert.DoesNotContain(Token, failure, StringComparison.Ordinal);
+        Assert.Equal(ResyncFailureStage.Source, failure.Stage);
+        Assert.Contains("GitHub answered 403 to 'GET orgs/acme/repos'", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Token, failure.ToString(), StringComparison.Ordinal);
         Assert.Equal(10, await catalog.Store.CountAsync("service", _timeout.Token));
     }
 

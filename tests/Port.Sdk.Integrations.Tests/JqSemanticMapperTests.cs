@@ -210,7 +210,7 @@ public sealed class JqSemanticMapperTests
         Assert.Equal(
             [
                 "bad.yml:1:26: entityDeletionThreshold: must be a number from 0 to 1, was '2'",
-                "bad.yml:4:5: resources[0].selectr: unknown key; expected kind, selector, port or enableDelete",
+                "bad.yml:4:5: resources[0].selectr: unknown key; did you mean 'selector'?",
                 "bad.yml:9:30: resources[0].port.entity.mappings.identifier: the jq expression '.name |' does not compile: unexpected end of program, expected a term (jq line 1, column 8)",
                 "bad.yml:12:28: resources[0].port.entity.mappings.properties.url: the jq expression '.html_url[' does not compile: unexpected end of program, expected a term (jq line 1, column 11)",
                 "bad.yml:3:5: resources[0]: 'selector.query' is missing",

@@ -140,7 +140,9 @@ public sealed class ResyncEngineTests : IDisposable
         var report = await engine.ResyncAsync();
 
         Assert.False(report.Completed);
-        Assert.Contains("fetching failed after 100 items: HttpRequestException: 502 Bad Gateway", Assert.Single(report.Kinds).Failures.Single(), StringComparison.Ordinal);
+        var failure = Assert.Single(Assert.Single(report.Kinds).Failures);
+        Assert.Equal(ResyncFailureStage.Source, failure.Stage);
+        Assert.Equal("fetching failed after 100 items: HttpRequestException: 502 Bad Gateway", failure.Message);
         Assert.Equal(250, await catalog.Store.CountAsync("service"));
     }
 
@@ -156,8 +158,8 @@ public sealed class ResyncEngineTests : IDisposable
         var kind = Assert.Single((await engine.ResyncAsync()).Kinds);
 
         Assert.Equal(248, kind.Created);
-        Assert.Contains(kind.Failures, f => f.Contains("identifier: must give a non-empty string, gave null", StringComparison.Ordinal));
-        Assert.Contains(kind.Failures, f => f.Contains("entity 'repo-4' of blueprint 'service' /properties/language: must be string, was integer", StringComparison.Ordinal));
+        Assert.Contains(kind.Failures, f => f is { Stage: ResyncFailureStage.Mapping, ItemIndex: 3, Field: "resources[0].port.entity.mappings.identifier", Message: "must give a non-empty string, gave null" });
+        Assert.Contains(kind.Failures, f => f.Stage == ResyncFailureStage.Validation && f.Entity == new EntityKey("service", "repo-4") && f.Pointer == "/properties/language" && f.Message.StartsWith("must be string, was integer", StringComparison.Ordinal));
         Assert.Equal(248, await catalog.Store.CountAsync("service"));
     }
 
@@ -327,7 +329,7 @@ public sealed class ResyncEngineTests : IDisposable
         Assert.Equal([new EntityKey("service", "repo-0")], kind.Update);
         Assert.Equal([new EntityKey("service", "repo-1")], kind.Delete);
         Assert.Equal(247, kind.Report.Unchanged);
-        Assert.Contains(kind.Report.Failures, f => f.StartsWith("entity 'repo-2' of blueprint 'service' /properties/language", StringComparison.Ordinal));
+        Assert.Contains(kind.Report.Failures, f => f.Entity == new EntityKey("service", "repo-2") && f.Pointer == "/properties/language");
         Assert.Equal(250, await catalog.Store.CountAsync("service"));
         Assert.Equal(1, (await catalog.GetEntityAsync("service", "repo-0"))!.Properties["stars"].GetDouble());
     }

@@ -39,6 +39,18 @@ public sealed record MappingResult(IReadOnlyList<Entity> Entities, IReadOnlyList
     /// resolves each against the catalog before writing the entity.
     /// </summary>
     public IReadOnlyList<RelationQuery> RelationQueries { get; init; } = [];
+
+    /// <summary>
+    /// Gets the entities the item maps to whose mapping failed this time (a selector that did not evaluate, say). The
+    /// runtime keeps what it stored for them: they count as seen, so a resync never deletes them as stale.
+    /// </summary>
+    public IReadOnlyList<EntityKey> Retained { get; init; } = [];
+
+    /// <summary>
+    /// Gets how many entities (or items) failed before their identifier or blueprint was known. The runtime cannot
+    /// tell which stored entities are theirs, so a resync deletes no stale entity of the kind.
+    /// </summary>
+    public int Unidentified { get; init; }
 }
 
 /// <summary>A relation of a mapped entity given as a search query, as Port's mappings allow (<c>combinator</c>/<c>rules</c>).</summary>
@@ -53,8 +65,18 @@ public sealed record RelationQuery(EntityKey Entity, string Relation, SearchQuer
 /// <param name="Message">What went wrong, with the expression's position when it is a jq error.</param>
 public sealed record MappingFailure(string Kind, string Field, string Message)
 {
-    /// <summary>Gets the index of the item within its page or <c>itemsToParse</c> array, when known.</summary>
+    /// <summary>Gets the index of the element within the item's <c>itemsToParse</c> array, when the item was split.</summary>
     public int? Index { get; init; }
+
+    /// <summary>Gets the entity the failure concerns, when its identifier and blueprint were known.</summary>
+    public EntityKey? Entity { get; init; }
+
+    /// <summary>
+    /// Gets the member of <see cref="Entity"/> the failing field writes (<c>title</c>, <c>icon</c>, <c>team</c>,
+    /// <c>properties.NAME</c> or <c>relations.NAME</c>) when the entity was still built with that member null, as
+    /// Ocean does; <see langword="null"/> when the failure concerns the whole entity or item.
+    /// </summary>
+    public string? Member { get; init; }
 
     /// <summary>Gets where the mapping expression is: <c>file:line:column</c>.</summary>
     public string? Location { get; init; }

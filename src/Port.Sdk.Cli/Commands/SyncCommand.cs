@@ -142,6 +142,11 @@ internal static class SyncCommand
                 {
                     stderr.WriteLine($"port sync: {failure}");
                 }
+
+                if (r.DeletionSkippedReason is { } kindReason)
+                {
+                    stdout.WriteLine($"  stale entities kept: {kindReason}");
+                }
             }
 
             return Finish(result.DeletionSkippedReason, result.Kinds.Sum(k => k.Report.Failures.Count), stdout, "Plan only: nothing was written.");
@@ -154,6 +159,11 @@ internal static class SyncCommand
             foreach (var failure in kind.Failures)
             {
                 stderr.WriteLine($"port sync: {failure}");
+            }
+
+            if (kind.DeletionSkippedReason is { } kindReason)
+            {
+                stdout.WriteLine($"  stale entities kept: {kindReason}");
             }
         }
 
