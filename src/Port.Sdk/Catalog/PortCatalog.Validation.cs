@@ -65,7 +65,7 @@ public sealed partial class PortCatalog
     /// schema admits null); in Port mode a null non-required property is absent, and a date-time offset without its
     /// colon (<c>+0200</c>) is read as <c>+02:00</c> (the stored value is not changed).
     /// </summary>
-    private Dictionary<string, JsonElement> ValidationInstance(Entity entity, Blueprint blueprint, List<CatalogError> errors)
+    private Dictionary<string, JsonElement> ValidationInstance(Entity entity, Blueprint blueprint, List<CatalogError> errors, HashSet<string> reported)
     {
         var lenient = ValidationMode == CatalogValidationMode.Port;
         var instance = new Dictionary<string, JsonElement>(entity.Properties.Count, StringComparer.Ordinal);
@@ -81,7 +81,10 @@ public sealed partial class PortCatalog
             {
                 if (blueprint.Schema.Required.Contains(name))
                 {
+                    // Kept in the instance so that 'required' passes; the schema's own errors on it are not repeated.
                     errors.Add(new CatalogError(entity.Blueprint, entity.Identifier, $"/properties/{name}", "required", $"the required property '{name}' is null"));
+                    reported.Add("/" + name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal));
+                    instance[name] = value;
                     continue;
                 }
 
@@ -125,7 +128,7 @@ public sealed partial class PortCatalog
         try
         {
             using var document = JsonDocument.Parse(text);
-            if (document.RootElement.ValueKind != JsonValueKind.Number || !double.IsFinite(document.RootElement.GetDouble()))
+            if (document.RootElement.ValueKind != JsonValueKind.Number || !document.RootElement.TryGetDouble(out var parsed) || !double.IsFinite(parsed))
             {
                 return false;
             }
@@ -191,9 +194,15 @@ public sealed partial class PortCatalog
         }
 
         var compiled = Compile(blueprint);
-        var properties = JsonSerializer.SerializeToElement<IReadOnlyDictionary<string, JsonElement>>(ValidationInstance(entity, blueprint, errors), EntityJsonContext.Default.IReadOnlyDictionaryStringJsonElement);
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        var properties = JsonSerializer.SerializeToElement<IReadOnlyDictionary<string, JsonElement>>(ValidationInstance(entity, blueprint, errors, reported), EntityJsonContext.Default.IReadOnlyDictionaryStringJsonElement);
         foreach (var error in compiled.Schema.Validate(properties).Errors)
         {
+            if (reported.Contains(error.InstanceLocation))
+            {
+                continue;
+            }
+
             var message = error.Keyword == "additionalProperties"
                 ? error.Message.Replace("(additionalProperties)", "(not a property of the blueprint)", StringComparison.Ordinal)
                 : error.Message;
