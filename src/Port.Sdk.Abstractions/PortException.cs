@@ -25,20 +25,36 @@ public class PortException : Exception
     }
 }
 
-/// <summary>One reason a blueprint or an entity was rejected.</summary>
-/// <param name="Blueprint">The blueprint of the rejected entity, or the rejected blueprint.</param>
+/// <summary>One reason a blueprint, a blueprint file or an entity was rejected.</summary>
+/// <param name="Blueprint">The blueprint of the rejected entity, or the rejected blueprint (empty when a file holds no readable blueprint).</param>
 /// <param name="Entity">The identifier of the rejected entity; <see langword="null"/> for a blueprint.</param>
-/// <param name="Pointer">The JSON Pointer of the value at fault, such as <c>/properties/tier</c> or <c>/relations/service</c>.</param>
-/// <param name="Rule">The rule that failed, such as <c>enum</c>, <c>required</c>, <c>relation-target</c>.</param>
+/// <param name="Pointer">
+/// The JSON Pointer of the value at fault, such as <c>/properties/tier</c> or <c>/relations/service</c>; in a file
+/// (<see cref="File"/> set), the pointer within that file, such as <c>/2/relations/team/target</c>.
+/// </param>
+/// <param name="Rule">The rule that failed, such as <c>enum</c>, <c>required</c>, <c>relation-target</c>, <c>json</c>.</param>
 /// <param name="Message">A sentence a person can act on.</param>
 public sealed record CatalogError(string Blueprint, string? Entity, string Pointer, string Rule, string Message)
 {
-    /// <summary>Returns the error as one line: which entity, where, and what is wrong.</summary>
+    /// <summary>Gets the file the blueprint was read from, when it was read from one.</summary>
+    public string? File { get; init; }
+
+    /// <summary>Gets the line in <see cref="File"/> (1-based), when known.</summary>
+    public long? Line { get; init; }
+
+    /// <summary>Gets the column, in bytes, in <see cref="Line"/> (1-based), when known.</summary>
+    public long? Column { get; init; }
+
+    /// <summary>Returns the error as one line: which file, which entity or blueprint, where, and what is wrong.</summary>
     /// <returns>The description.</returns>
     public override string ToString()
-        => Entity is null
-            ? $"blueprint '{Blueprint}' {Pointer}: {Message} ({Rule})"
-            : $"entity '{Entity}' of blueprint '{Blueprint}' {Pointer}: {Message} ({Rule})";
+    {
+        var what = Entity is not null
+            ? $"entity '{Entity}' of blueprint '{Blueprint}' {Pointer}"
+            : Blueprint.Length > 0 ? $"blueprint '{Blueprint}' {Pointer}" : Pointer;
+        var where = File is null ? string.Empty : Line is null ? $"{File}: " : Column is null ? $"{File}:{Line}: " : $"{File}:{Line}:{Column}: ";
+        return $"{where}{what}: {Message} ({Rule})";
+    }
 }
 
 /// <summary>A write was rejected: nothing was written. <see cref="Errors"/> lists every reason.</summary>

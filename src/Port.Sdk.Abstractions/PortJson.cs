@@ -19,6 +19,13 @@ public static class PortJson
     public static Blueprint ReadBlueprint(string json)
         => JsonSerializer.Deserialize(json, PortJsonContext.Default.Blueprint) ?? throw new JsonException("A blueprint cannot be null.");
 
+    /// <summary>Reads blueprints as Port and Ocean write them: one blueprint object, or an array of them (Ocean's <c>blueprints.json</c>).</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <returns>The blueprints, in the order written.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="json"/> is <see langword="null"/>.</exception>
+    /// <exception cref="BlueprintFileException">The text is not a blueprint or an array of blueprints; the error gives the line and JSON Pointer.</exception>
+    public static IReadOnlyList<Blueprint> ReadBlueprints(string json) => BlueprintFile.Parse(json);
+
     /// <summary>Reads an entity.</summary>
     /// <param name="json">Port's entity JSON.</param>
     /// <returns>The entity.</returns>

@@ -50,9 +50,15 @@ public static class CatalogSamples
     /// <summary>Creates a catalog over a store (in memory when none is given) with the three blueprints registered.</summary>
     /// <param name="store">The store.</param>
     /// <returns>The catalog.</returns>
-    public static async Task<PortCatalog> CreateAsync(IEntityStore? store = null)
+    public static Task<PortCatalog> CreateAsync(IEntityStore? store = null) => CreateAsync(store, CatalogValidationMode.Port);
+
+    /// <summary>Creates a catalog over a store (in memory when none is given) that validates in the given mode, with the three blueprints registered.</summary>
+    /// <param name="store">The store.</param>
+    /// <param name="mode">How strictly entities are validated.</param>
+    /// <returns>The catalog.</returns>
+    public static async Task<PortCatalog> CreateAsync(IEntityStore? store, CatalogValidationMode mode)
     {
-        var catalog = new PortCatalog(store ?? new InMemoryEntityStore());
+        var catalog = new PortCatalog(store ?? new InMemoryEntityStore(), new CatalogValidationOptions { Mode = mode });
         await catalog.RegisterBlueprintsAsync([PortJson.ReadBlueprint(Team), PortJson.ReadBlueprint(Service), PortJson.ReadBlueprint(PullRequest)]).ConfigureAwait(false);
         return catalog;
     }

@@ -72,10 +72,13 @@ public sealed class PortCatalogTests
             await File.WriteAllTextAsync(Path.Combine(directory.FullName, "broken.json"), "{ \"identifier\": \"x\",\n  \"schema\": [ }");
             var services = new ServiceCollection();
 
-            var ex = Assert.Throws<JsonException>(() => services.AddPort().AddBlueprintsFromDirectory(directory.FullName));
+            var ex = Assert.Throws<BlueprintFileException>(() => services.AddPort().AddBlueprintsFromDirectory(directory.FullName));
 
             Assert.Contains("broken.json", ex.Message, StringComparison.Ordinal);
-            Assert.Equal(1, ex.LineNumber);
+            var error = Assert.Single(ex.Errors);
+            Assert.Equal(Path.Combine(directory.FullName, "broken.json"), error.File);
+            Assert.Equal(2, error.Line);
+            Assert.StartsWith("/schema", error.Pointer, StringComparison.Ordinal);
         }
         finally
         {

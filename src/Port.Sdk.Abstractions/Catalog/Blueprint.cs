@@ -47,6 +47,18 @@ public sealed record Blueprint
     public IReadOnlyDictionary<string, AggregationProperty> AggregationProperties { get => _aggregationProperties; init => _aggregationProperties = value ?? new Dictionary<string, AggregationProperty>(); }
 
     private readonly IReadOnlyDictionary<string, AggregationProperty> _aggregationProperties = new Dictionary<string, AggregationProperty>();
+
+    /// <summary>
+    /// Gets Port's <c>ownership</c> setting (<c>{"type": "Direct"}</c>, or <c>{"type": "Inherited", "path": "service"}</c>),
+    /// kept as written so that the blueprint round-trips; the catalog does not interpret it.
+    /// </summary>
+    public JsonElement? Ownership { get; init; }
+
+    /// <summary>Gets Port's legacy <c>teamInheritance</c> setting (<c>{"path": "service"}</c>), kept as written; the catalog does not interpret it.</summary>
+    public JsonElement? TeamInheritance { get; init; }
+
+    /// <summary>Gets Port's <c>changelogDestination</c> setting (a webhook or Kafka), kept as written; the catalog sends no changelog.</summary>
+    public JsonElement? ChangelogDestination { get; init; }
 }
 
 /// <summary>The <c>schema</c> of a blueprint: JSON Schema for each property, and which are required.</summary>
@@ -68,6 +80,9 @@ public sealed record BlueprintRelation
 {
     /// <summary>Gets the display title.</summary>
     public string? Title { get; init; }
+
+    /// <summary>Gets the description.</summary>
+    public string? Description { get; init; }
 
     /// <summary>Gets the identifier of the target blueprint.</summary>
     public required string Target { get; init; }

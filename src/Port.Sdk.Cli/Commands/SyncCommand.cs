@@ -9,7 +9,7 @@ internal static class SyncCommand
 {
     public const string Help = """
         Usage: port sync --config FILE --db FILE --input KIND=FILE [--input KIND=FILE ...]
-                         [--blueprints DIR] [--integration ID] [--plan]
+                         [--blueprints PATH] [--integration ID] [--plan]
 
         Runs a full resync of the items in the files (one file per kind) into the catalog in a SQLite file:
         entities created, changed ones rewritten, and the ones this integration wrote before and no longer
@@ -20,7 +20,9 @@ internal static class SyncCommand
           --config FILE        the mapping configuration (Port's port-app-config format)
           --db FILE            the catalog's SQLite file (created when missing)
           --input KIND=FILE    the raw items of a kind: a JSON array, or JSON texts one after another
-          --blueprints DIR     register the blueprints in DIR/*.json first (with --plan: on a copy of the file)
+          --blueprints PATH    register the blueprints of a file, or of every *.json file of a directory, first
+                               (each file one blueprint or an array of them, as Ocean's blueprints.json;
+                               with --plan: on a copy of the catalog file)
           --integration ID     the integration whose entities these are (default: cli)
           --plan               print what would change; write nothing
           -h, --help           this help
@@ -100,16 +102,30 @@ internal static class SyncCommand
     private static async Task<int> RunAsync(PortAppConfig config, Dictionary<string, string> files, string path, Dictionary<string, string> options, bool plan, TextWriter stdout, TextWriter stderr)
     {
         using var catalog = new PortCatalog(new SqliteEntityStore(path));
-        if (options.TryGetValue("--blueprints", out var directory))
+        if (options.TryGetValue("--blueprints", out var blueprintPath))
         {
+            IReadOnlyList<BlueprintSource> sources = [];
             try
             {
-                var blueprints = Directory.GetFiles(directory, "*.json").Order(StringComparer.Ordinal).Select(f => PortJson.ReadBlueprint(File.ReadAllText(f))).ToList();
-                await catalog.RegisterBlueprintsAsync(blueprints).ConfigureAwait(false);
+                sources = BlueprintFile.LoadSources(blueprintPath);
+                await catalog.RegisterBlueprintsAsync(sources.Select(s => s.Blueprint)).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is CatalogValidationException or JsonException or IOException)
+            catch (Exception ex) when (ex is CatalogValidationException or BlueprintFileException or IOException or UnauthorizedAccessException)
             {
-                stderr.WriteLine($"port sync: the blueprints in '{directory}' are invalid: {ex.Message}");
+                var errors = ex switch
+                {
+                    CatalogValidationException invalid => BlueprintFile.Locate(invalid.Errors, sources),
+                    BlueprintFileException unreadable => unreadable.Errors,
+                    _ => null,
+                };
+                stderr.WriteLine(errors is null
+                    ? $"port sync: the blueprints at '{blueprintPath}' cannot be read: {ex.Message}"
+                    : $"port sync: the blueprints at '{blueprintPath}' are invalid ({errors.Count} errors):");
+                foreach (var error in errors ?? [])
+                {
+                    stderr.WriteLine($"  {error}");
+                }
+
                 return 3;
             }
         }

@@ -8,19 +8,6 @@ using Port.Sdk.Search;
 
 namespace Port.Sdk;
 
-/// <summary>How entity writes treat relations to entities that do not exist.</summary>
-public sealed class EntityWriteOptions
-{
-    internal static EntityWriteOptions Default { get; } = new();
-
-    /// <summary>
-    /// Gets or sets a value indicating whether a relation to a missing entity creates that entity as a placeholder
-    /// (identifier and blueprint only), as Port's <c>createMissingRelatedEntities</c> does, instead of rejecting the write.
-    /// </summary>
-    /// <value>The default value is <see langword="false"/>.</value>
-    public bool CreateMissingRelatedEntities { get; set; }
-}
-
 /// <summary>An entity found by a relation walk, with how it was reached.</summary>
 /// <param name="Entity">The entity, with its computed properties.</param>
 /// <param name="Hops">How many relations away it is.</param>
@@ -45,11 +32,26 @@ public sealed partial class PortCatalog : IDisposable
     /// <param name="timeProvider">The clock for entity timestamps; <see langword="null"/> for the system clock.</param>
     /// <exception cref="ArgumentNullException"><paramref name="store"/> is <see langword="null"/>.</exception>
     public PortCatalog(IEntityStore store, TimeProvider? timeProvider = null)
+        : this(store, CatalogValidationOptions.Default, timeProvider)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="PortCatalog"/> class that validates entities as the options say.</summary>
+    /// <param name="store">Where blueprints and entities are kept.</param>
+    /// <param name="validation">How strictly entities are checked against their blueprints; read once, here.</param>
+    /// <param name="timeProvider">The clock for entity timestamps; <see langword="null"/> for the system clock.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="store"/> or <paramref name="validation"/> is <see langword="null"/>.</exception>
+    public PortCatalog(IEntityStore store, CatalogValidationOptions validation, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(validation);
         Store = store;
+        ValidationMode = validation.Mode;
         _time = timeProvider ?? TimeProvider.System;
     }
+
+    /// <summary>Gets how strictly the catalog checks entities against their blueprints.</summary>
+    public CatalogValidationMode ValidationMode { get; }
 
     /// <summary>Gets the store the catalog reads and writes.</summary>
     public IEntityStore Store { get; }
@@ -173,64 +175,6 @@ public sealed partial class PortCatalog : IDisposable
         finally
         {
             _writes.Release();
-        }
-    }
-
-    /// <summary>Creates an entity; fails if it exists.</summary>
-    /// <param name="entity">The entity.</param>
-    /// <param name="options">How missing related entities are treated.</param>
-    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
-    /// <returns>The stored entity.</returns>
-    /// <exception cref="CatalogValidationException">The entity is invalid or exists; nothing was written.</exception>
-    public async Task<Entity> CreateEntityAsync(Entity entity, EntityWriteOptions? options = null, CancellationToken cancellationToken = default)
-        => (await WriteAsync([entity], WriteMode.Create, options, cancellationToken).ConfigureAwait(false))[0];
-
-    /// <summary>Creates an entity, or replaces it entirely.</summary>
-    /// <param name="entity">The entity.</param>
-    /// <param name="options">How missing related entities are treated.</param>
-    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
-    /// <returns>The stored entity.</returns>
-    /// <exception cref="CatalogValidationException">The entity is invalid; nothing was written.</exception>
-    public async Task<Entity> UpsertEntityAsync(Entity entity, EntityWriteOptions? options = null, CancellationToken cancellationToken = default)
-        => (await WriteAsync([entity], WriteMode.Replace, options, cancellationToken).ConfigureAwait(false))[0];
-
-    /// <summary>Merges into an existing entity: the given properties and relations replace those of the same name; others stay.</summary>
-    /// <param name="patch">The blueprint, identifier, and the properties and relations to set (title, icon and team when given).</param>
-    /// <param name="options">How missing related entities are treated.</param>
-    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
-    /// <returns>The stored entity.</returns>
-    /// <exception cref="CatalogValidationException">The entity does not exist or the result is invalid; nothing was written.</exception>
-    public async Task<Entity> MergeEntityAsync(Entity patch, EntityWriteOptions? options = null, CancellationToken cancellationToken = default)
-        => (await WriteAsync([patch], WriteMode.Merge, options, cancellationToken).ConfigureAwait(false))[0];
-
-    /// <summary>Creates or replaces many entities at once: all are written, or (if any is invalid) none is.</summary>
-    /// <param name="entities">The entities; one identifier may appear once per blueprint.</param>
-    /// <param name="options">How missing related entities are treated.</param>
-    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
-    /// <returns>The stored entities.</returns>
-    /// <exception cref="CatalogValidationException">An entity is invalid; the errors name each one; nothing was written.</exception>
-    public Task<IReadOnlyList<Entity>> UpsertEntitiesAsync(IReadOnlyList<Entity> entities, EntityWriteOptions? options = null, CancellationToken cancellationToken = default)
-        => WriteAsync(entities, WriteMode.Replace, options, cancellationToken);
-
-    /// <summary>
-    /// Checks what <see cref="UpsertEntitiesAsync"/> would check — schema, relations, the batch's own duplicates —
-    /// and writes nothing: what a sync plan reports.
-    /// </summary>
-    /// <param name="entities">The entities.</param>
-    /// <param name="options">How missing related entities are treated.</param>
-    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
-    /// <returns>The errors; empty when every entity would be written.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="entities"/> is <see langword="null"/>.</exception>
-    public async Task<IReadOnlyList<CatalogError>> ValidateEntitiesAsync(IReadOnlyList<Entity> entities, EntityWriteOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await WriteAsync(entities, WriteMode.Replace, options, cancellationToken, validateOnly: true).ConfigureAwait(false);
-            return [];
-        }
-        catch (CatalogValidationException ex)
-        {
-            return ex.Errors;
         }
     }
 
@@ -509,284 +453,6 @@ public sealed partial class PortCatalog : IDisposable
         }
     }
 
-    private enum WriteMode
-    {
-        Create,
-        Replace,
-        Merge,
-    }
-
-    private async Task<IReadOnlyList<Entity>> WriteAsync(IReadOnlyList<Entity> entities, WriteMode mode, EntityWriteOptions? options, CancellationToken cancellationToken, bool validateOnly = false)
-    {
-        ArgumentNullException.ThrowIfNull(entities);
-        options ??= EntityWriteOptions.Default;
-        await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var blueprints = await AllBlueprintsAsync(cancellationToken).ConfigureAwait(false);
-            var errors = new List<CatalogError>();
-            var now = _time.GetUtcNow();
-            var batch = new Dictionary<EntityKey, Entity>();
-            var previous = new Dictionary<EntityKey, Entity?>();
-
-            // One bulk lookup finds what exists of the batch and of its relation targets; merges read whole entities.
-            var keys = entities.Where(e => e is not null).Select(e => new EntityKey(e.Blueprint ?? string.Empty, e.Identifier ?? string.Empty)).ToList();
-            var stamps = new Dictionary<EntityKey, EntityStamp>(await Store.GetStampsAsync(
-                keys.Concat(entities.Where(e => e is not null).SelectMany(e => RelationTargets(e, blueprints))), cancellationToken).ConfigureAwait(false));
-            var originals = mode == WriteMode.Merge ? await GetStoredEntitiesAsync(keys, cancellationToken).ConfigureAwait(false) : new Dictionary<EntityKey, Entity>();
-            foreach (var input in entities)
-            {
-                ArgumentNullException.ThrowIfNull(input, nameof(entities));
-                var key = new EntityKey(input.Blueprint ?? string.Empty, input.Identifier ?? string.Empty);
-                if (batch.ContainsKey(key))
-                {
-                    errors.Add(new CatalogError(key.Blueprint, key.Identifier, "/identifier", "duplicate", "the identifier appears more than once in the batch"));
-                    continue;
-                }
-
-                var stamp = stamps.GetValueOrDefault(key);
-                var existing = originals.GetValueOrDefault(key);
-                previous[key] = existing ?? (stamp is null ? null : input);
-                if (mode == WriteMode.Create && stamp is not null)
-                {
-                    errors.Add(new CatalogError(key.Blueprint, key.Identifier, "/identifier", "exists", "an entity with this identifier already exists"));
-                    continue;
-                }
-
-                if (mode == WriteMode.Merge && existing is null)
-                {
-                    errors.Add(new CatalogError(key.Blueprint, key.Identifier, "/identifier", "not-found", "there is no entity to merge into"));
-                    continue;
-                }
-
-                var merged = mode == WriteMode.Merge ? Merge(existing!, input) : input;
-                batch[key] = merged with
-                {
-                    Properties = WithoutComputed(merged, blueprints),
-                    CreatedAt = stamp?.CreatedAt ?? merged.CreatedAt ?? now,
-                    UpdatedAt = now,
-                    DataSource = merged.DataSource ?? stamp?.DataSource,
-                };
-            }
-
-            // Merged entities keep relations the input did not name: their targets are looked up too.
-            var unseen = batch.Values.SelectMany(e => RelationTargets(e, blueprints)).Where(k => !stamps.ContainsKey(k) && !batch.ContainsKey(k)).ToList();
-            if (unseen.Count > 0)
-            {
-                foreach (var (key, stamp) in await Store.GetStampsAsync(unseen, cancellationToken).ConfigureAwait(false))
-                {
-                    stamps[key] = stamp;
-                }
-            }
-
-            var placeholders = new Dictionary<EntityKey, Entity>();
-            foreach (var entity in batch.Values)
-            {
-                ValidateEntity(entity, blueprints, batch, stamps, placeholders, options, errors, now);
-            }
-
-            if (errors.Count > 0)
-            {
-                throw new CatalogValidationException(errors);
-            }
-
-            if (validateOnly)
-            {
-                return [.. batch.Values];
-            }
-
-            var upserts = placeholders.Values.Concat(batch.Values).ToList();
-            await Store.ApplyAsync(new EntityChangeSet { Upserts = upserts }, cancellationToken).ConfigureAwait(false);
-            foreach (var entity in upserts)
-            {
-                var key = new EntityKey(entity.Blueprint, entity.Identifier);
-                var created = !previous.TryGetValue(key, out var before) || before is null;
-                Publish(new EntityChange(created ? EntityChangeKind.Created : EntityChangeKind.Updated, key, entity));
-            }
-
-            return [.. batch.Values];
-        }
-        finally
-        {
-            _writes.Release();
-        }
-    }
-
-    private void ValidateEntity(
-        Entity entity,
-        Dictionary<string, Blueprint> blueprints,
-        Dictionary<EntityKey, Entity> batch,
-        Dictionary<EntityKey, EntityStamp> existing,
-        Dictionary<EntityKey, Entity> placeholders,
-        EntityWriteOptions options,
-        List<CatalogError> errors,
-        DateTimeOffset now)
-    {
-        var id = entity.Identifier ?? string.Empty;
-        var bp = entity.Blueprint ?? string.Empty;
-        if (!blueprints.TryGetValue(bp, out var blueprint))
-        {
-            errors.Add(new CatalogError(bp, id, "/blueprint", "blueprint", $"there is no blueprint '{bp}'"));
-            return;
-        }
-
-        if (Identifiers.CheckEntity(entity.Identifier) is { } identifierError)
-        {
-            errors.Add(new CatalogError(bp, id, "/identifier", "identifier", identifierError));
-        }
-
-        var compiled = Compile(blueprint);
-        var properties = JsonSerializer.SerializeToElement(entity.Properties, EntityJsonContext.Default.IReadOnlyDictionaryStringJsonElement);
-        foreach (var error in compiled.Schema.Validate(properties).Errors)
-        {
-            var message = error.Keyword == "additionalProperties"
-                ? error.Message.Replace("(additionalProperties)", "(not a property of the blueprint)", StringComparison.Ordinal)
-                : error.Message;
-            errors.Add(new CatalogError(bp, id, "/properties" + error.InstanceLocation, error.Keyword, message));
-        }
-
-        foreach (var (name, relation) in entity.Relations)
-        {
-            var pointer = $"/relations/{name}";
-            if (!blueprint.Relations.TryGetValue(name, out var definition))
-            {
-                errors.Add(new CatalogError(bp, id, pointer, "relation", $"blueprint '{bp}' has no relation '{name}'"));
-                continue;
-            }
-
-            if (relation.IsMany && !definition.Many)
-            {
-                errors.Add(new CatalogError(bp, id, pointer, "many", $"relation '{name}' holds one entity, but an array was given"));
-            }
-            else if (!relation.IsMany && definition.Many && relation.Targets.Count > 0)
-            {
-                errors.Add(new CatalogError(bp, id, pointer, "many", $"relation '{name}' holds several entities: give an array of identifiers"));
-            }
-
-            foreach (var target in relation.Targets)
-            {
-                var targetKey = new EntityKey(definition.Target, target);
-                if (batch.ContainsKey(targetKey) || placeholders.ContainsKey(targetKey) || existing.ContainsKey(targetKey))
-                {
-                    continue;
-                }
-
-                if (options.CreateMissingRelatedEntities && Identifiers.CheckEntity(target) is null)
-                {
-                    placeholders[targetKey] = new Entity { Identifier = target, Blueprint = definition.Target, CreatedAt = now, UpdatedAt = now };
-                    continue;
-                }
-
-                errors.Add(new CatalogError(bp, id, pointer, "relation-target", $"there is no entity '{target}' of blueprint '{definition.Target}'"));
-            }
-        }
-
-        foreach (var (name, definition) in blueprint.Relations.Where(r => r.Value.Required))
-        {
-            if (!entity.Relations.TryGetValue(name, out var relation) || relation.Targets.Count == 0)
-            {
-                errors.Add(new CatalogError(bp, id, $"/relations/{name}", "required", $"the required relation '{name}' (to '{definition.Target}') is missing"));
-            }
-        }
-    }
-
-    private static void ValidateBlueprint(Blueprint blueprint, Dictionary<string, Blueprint> all, List<CatalogError> errors)
-    {
-        var id = blueprint.Identifier ?? string.Empty;
-        if (Identifiers.CheckBlueprint(blueprint.Identifier) is { } identifierError)
-        {
-            errors.Add(new CatalogError(id, null, "/identifier", "identifier", identifierError));
-        }
-
-        _ = CompiledBlueprint.Compile(blueprint, errors);
-        var names = new Dictionary<string, string>(StringComparer.Ordinal);
-        void Claim(string name, string where)
-        {
-            if (!names.TryAdd(name, where))
-            {
-                errors.Add(new CatalogError(id, null, $"/{where}/{name}", "duplicate", $"'{name}' is defined both in '{names[name]}' and in '{where}'"));
-            }
-        }
-
-        foreach (var name in blueprint.Schema.Properties.Keys)
-        {
-            Claim(name, "schema/properties");
-        }
-
-        foreach (var (name, relation) in blueprint.Relations)
-        {
-            Claim(name, "relations");
-            if (!all.ContainsKey(relation.Target))
-            {
-                errors.Add(new CatalogError(id, null, $"/relations/{name}/target", "relation-target", $"there is no blueprint '{relation.Target}'"));
-            }
-        }
-
-        foreach (var (name, mirror) in blueprint.MirrorProperties)
-        {
-            Claim(name, "mirrorProperties");
-            if (CheckMirrorPath(blueprint, mirror.Path, all) is { } problem)
-            {
-                errors.Add(new CatalogError(id, null, $"/mirrorProperties/{name}/path", "mirror-path", problem));
-            }
-        }
-
-        foreach (var name in blueprint.CalculationProperties.Keys)
-        {
-            Claim(name, "calculationProperties");
-        }
-
-        foreach (var (name, aggregation) in blueprint.AggregationProperties)
-        {
-            Claim(name, "aggregationProperties");
-            if (!all.TryGetValue(aggregation.Target, out var target))
-            {
-                errors.Add(new CatalogError(id, null, $"/aggregationProperties/{name}/target", "relation-target", $"there is no blueprint '{aggregation.Target}'"));
-            }
-            else if (!target.Relations.Values.Any(r => r.Target == id))
-            {
-                errors.Add(new CatalogError(id, null, $"/aggregationProperties/{name}/target", "relation-target", $"blueprint '{aggregation.Target}' has no relation to '{id}'"));
-            }
-
-            if (aggregation.CalculationSpec.Func is not ("count" or "sum" or "average" or "min" or "max"))
-            {
-                errors.Add(new CatalogError(id, null, $"/aggregationProperties/{name}/calculationSpec/func", "aggregation", $"'{aggregation.CalculationSpec.Func}' is not one of count, sum, average, min, max"));
-            }
-            else if (aggregation.CalculationSpec.Func != "count" && string.IsNullOrEmpty(aggregation.CalculationSpec.Property))
-            {
-                errors.Add(new CatalogError(id, null, $"/aggregationProperties/{name}/calculationSpec/property", "aggregation", $"'{aggregation.CalculationSpec.Func}' needs the property to aggregate"));
-            }
-        }
-    }
-
-    private static string? CheckMirrorPath(Blueprint blueprint, string path, Dictionary<string, Blueprint> all)
-    {
-        var segments = path.Split('.');
-        if (segments.Length < 2)
-        {
-            return $"the path '{path}' must start with a relation and end with a property, such as 'service.tier'";
-        }
-
-        var current = blueprint;
-        for (var i = 0; i < segments.Length - 1; i++)
-        {
-            if (!current.Relations.TryGetValue(segments[i], out var relation))
-            {
-                return $"blueprint '{current.Identifier}' has no relation '{segments[i]}' (path '{path}')";
-            }
-
-            if (!all.TryGetValue(relation.Target, out current!))
-            {
-                return $"there is no blueprint '{relation.Target}' (path '{path}')";
-            }
-        }
-
-        var last = segments[^1];
-        return last.StartsWith('$') || current.Schema.Properties.ContainsKey(last) || current.MirrorProperties.ContainsKey(last) || current.CalculationProperties.ContainsKey(last)
-            ? null
-            : $"blueprint '{current.Identifier}' has no property '{last}' (path '{path}')";
-    }
-
     private static IEnumerable<EntityKey> RelationTargets(Entity entity, Dictionary<string, Blueprint> blueprints)
     {
         if (!blueprints.TryGetValue(entity.Blueprint ?? string.Empty, out var blueprint))
@@ -876,44 +542,6 @@ public sealed partial class PortCatalog : IDisposable
         }
 
         return all;
-    }
-
-    private static Entity Merge(Entity existing, Entity patch)
-    {
-        var properties = new Dictionary<string, JsonElement>(existing.Properties, StringComparer.Ordinal);
-        foreach (var (name, value) in patch.Properties)
-        {
-            properties[name] = value;
-        }
-
-        var relations = new Dictionary<string, EntityRelation>(existing.Relations, StringComparer.Ordinal);
-        foreach (var (name, value) in patch.Relations)
-        {
-            relations[name] = value;
-        }
-
-        return existing with
-        {
-            Title = patch.Title ?? existing.Title,
-            Icon = patch.Icon ?? existing.Icon,
-            Team = patch.Team.Count > 0 ? patch.Team : existing.Team,
-            Properties = properties,
-            Relations = relations,
-            DataSource = patch.DataSource ?? existing.DataSource,
-        };
-    }
-
-    /// <summary>Computed properties are never stored: they are dropped from what is written and computed on read.</summary>
-    private static Dictionary<string, JsonElement> WithoutComputed(Entity entity, Dictionary<string, Blueprint> blueprints)
-    {
-        if (!blueprints.TryGetValue(entity.Blueprint ?? string.Empty, out var blueprint))
-        {
-            return new Dictionary<string, JsonElement>(entity.Properties, StringComparer.Ordinal);
-        }
-
-        return entity.Properties
-            .Where(p => !blueprint.MirrorProperties.ContainsKey(p.Key) && !blueprint.CalculationProperties.ContainsKey(p.Key) && !blueprint.AggregationProperties.ContainsKey(p.Key))
-            .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
     }
 
     private static List<string> RequiredRelationsTo(Entity dependent, EntityKey target, Dictionary<string, Blueprint> blueprints)

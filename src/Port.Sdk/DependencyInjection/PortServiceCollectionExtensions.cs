@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -8,8 +7,15 @@ namespace Port.Sdk;
 /// <summary>Options of the catalog that <see cref="PortServiceCollectionExtensions.AddPort"/> registers.</summary>
 public sealed class PortOptions
 {
-    /// <summary>Gets the blueprints registered when the catalog is first resolved (in an order that satisfies their relations).</summary>
+    /// <summary>Gets the blueprints registered, as one set, when the catalog is first resolved: they may reference each other in any order.</summary>
     public IList<Blueprint> Blueprints { get; } = [];
+
+    /// <summary>Gets how the catalog validates entities.</summary>
+    /// <value>The default value is <see cref="CatalogValidationMode.Port"/> mode: lenient where Port is, strict where Port is.</value>
+    public CatalogValidationOptions Validation { get; } = new();
+
+    /// <summary>Where the blueprints read from files came from, so that registration errors name the file and the pointer in it.</summary>
+    internal List<BlueprintSource> Sources { get; } = [];
 }
 
 /// <summary>The builder <see cref="PortServiceCollectionExtensions.AddPort"/> returns; packages add their <c>Use*</c> and <c>Add*</c> extensions to it.</summary>
@@ -78,12 +84,20 @@ public static class PortServiceCollectionExtensions
         services.TryAddSingleton<IEntityStore, InMemoryEntityStore>();
         services.TryAddSingleton(sp =>
         {
-            var catalog = new PortCatalog(sp.GetRequiredService<IEntityStore>(), sp.GetService<TimeProvider>());
-            var blueprints = sp.GetRequiredService<IOptions<PortOptions>>().Value.Blueprints;
-            if (blueprints.Count > 0)
+            var options = sp.GetRequiredService<IOptions<PortOptions>>().Value;
+            var catalog = new PortCatalog(sp.GetRequiredService<IEntityStore>(), options.Validation, sp.GetService<TimeProvider>());
+            if (options.Blueprints.Count > 0)
             {
-                // Factories are synchronous; the shipped stores complete these calls without waiting on I/O threads.
-                catalog.RegisterBlueprintsAsync(blueprints).GetAwaiter().GetResult();
+                try
+                {
+                    // Factories are synchronous; the shipped stores complete these calls without waiting on I/O threads.
+                    catalog.RegisterBlueprintsAsync(options.Blueprints).GetAwaiter().GetResult();
+                }
+                catch (CatalogValidationException ex) when (options.Sources.Count > 0)
+                {
+                    catalog.Dispose();
+                    throw new CatalogValidationException(BlueprintFile.Locate(ex.Errors, options.Sources));
+                }
             }
 
             return catalog;
@@ -138,38 +152,32 @@ public static class PortBuilderExtensions
         return builder;
     }
 
-    /// <summary>Adds the blueprints of every <c>*.json</c> file in a directory (each file one blueprint, or an array of them, in Port's JSON).</summary>
+    /// <summary>
+    /// Adds the blueprints of every <c>*.json</c> file in a directory (or of one file): each file one blueprint, or an
+    /// array of them, as Port and Ocean write them (<see cref="BlueprintFile"/>). The files are read now; the blueprints
+    /// are registered as one set when the catalog is first resolved, so they may reference each other in any order, and
+    /// registration errors name the file and the JSON Pointer in it.
+    /// </summary>
     /// <param name="builder">The builder.</param>
-    /// <param name="directory">The directory.</param>
+    /// <param name="directory">The directory, or one file.</param>
     /// <returns>The builder provided in <paramref name="builder"/>.</returns>
-    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
-    /// <exception cref="JsonException">A file is not valid blueprint JSON; the message names the file, line and position.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="directory"/> is <see langword="null"/> or blank.</exception>
+    /// <exception cref="FileNotFoundException">Neither a directory nor a file is at <paramref name="directory"/>.</exception>
+    /// <exception cref="BlueprintFileException">A file is not blueprint JSON; the errors name each file, line and JSON Pointer.</exception>
     public static IPortBuilder AddBlueprintsFromDirectory(this IPortBuilder builder, string directory)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        var blueprints = new List<Blueprint>();
-        foreach (var file in Directory.GetFiles(directory, "*.json").Order(StringComparer.Ordinal))
+        var sources = BlueprintFile.LoadSources(directory);
+        builder.Services.Configure<PortOptions>(options =>
         {
-            var text = File.ReadAllText(file);
-            try
+            foreach (var source in sources)
             {
-                if (text.TrimStart().StartsWith('['))
-                {
-                    blueprints.AddRange(JsonSerializer.Deserialize(text, PortJson.Options.GetTypeInfo(typeof(List<Blueprint>))) as List<Blueprint> ?? []);
-                }
-                else
-                {
-                    blueprints.Add(PortJson.ReadBlueprint(text));
-                }
+                options.Blueprints.Add(source.Blueprint);
+                options.Sources.Add(source);
             }
-            catch (JsonException ex)
-            {
-                throw new JsonException($"'{file}' is not valid blueprint JSON: {ex.Message}", ex.Path, ex.LineNumber, ex.BytePositionInLine, ex);
-            }
-        }
-
-        return builder.AddBlueprints([.. blueprints]);
+        });
+        return builder;
     }
 }

@@ -1,0 +1,11 @@
+namespace Port.Sdk;
+
+/// <summary>How the catalog validates the entities written to it.</summary>
+public sealed class CatalogValidationOptions
+{
+    internal static CatalogValidationOptions Default { get; } = new();
+
+    /// <summary>Gets or sets how strictly entities are checked against their blueprints.</summary>
+    /// <value>The default value is <see cref="CatalogValidationMode.Port"/>: lenient where Port is, strict where Port is.</value>
+    public CatalogValidationMode Mode { get; set; } = CatalogValidationMode.Port;
+}
