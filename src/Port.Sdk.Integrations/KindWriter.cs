@@ -31,22 +31,45 @@ internal sealed class KindWriter
             return (0, 0, 0);
         }
 
-        var batch = Combine(entities);
+        // Hashed as the catalog stores them (Port's normalizations applied), so an unchanged entity compares equal.
+        var combined = Combine(entities);
+        var normalized = await _catalog.NormalizeEntitiesAsync([.. combined.Select(p => p.Entity)], cancellationToken).ConfigureAwait(false);
+        var batch = new PendingEntity[combined.Count];
+        var hashes = new string[combined.Count];
+        void Prepare(int i)
+        {
+            batch[i] = combined[i] with { Entity = normalized[i] };
+            hashes[i] = EntityContentHash.Compute(normalized[i]);
+        }
+
+        if (combined.Count < 64)
+        {
+            for (var i = 0; i < combined.Count; i++)
+            {
+                Prepare(i);
+            }
+        }
+        else
+        {
+            Parallel.For(0, combined.Count, new ParallelOptions { CancellationToken = cancellationToken }, Prepare);
+        }
+
         var stamps = await _catalog.Store.GetStampsAsync(batch.Select(p => p.Key), cancellationToken).ConfigureAwait(false);
 
         // A patch that hashes like the stored entity is that entity, merged or not: no read is needed for it.
-        var candidates = new List<PendingEntity>(batch.Count);
+        var candidates = new List<PendingEntity>(batch.Length);
         var unchanged = 0;
         var toRead = new List<EntityKey>();
-        foreach (var pending in batch)
+        for (var i = 0; i < batch.Length; i++)
         {
+            var pending = batch[i];
             if (!stamps.TryGetValue(pending.Key, out var stamp))
             {
                 candidates.Add(pending);
                 continue;
             }
 
-            if (pending.FailedMembers.Count == 0 && stamp.ContentHash is { } stored && stored == (pending.Hash ?? EntityContentHash.Compute(pending.Entity)))
+            if (pending.FailedMembers.Count == 0 && stamp.ContentHash is { } stored && stored == hashes[i])
             {
                 unchanged++;
                 continue;
@@ -79,6 +102,14 @@ internal sealed class KindWriter
 
             var patch = Retain(pending.Entity, original, pending.FailedMembers, keepAbsent: _merge);
             var final = _merge ? EntityMerge.Apply(original, patch) : patch;
+
+            // Merged into an entity another kind of the same integration wrote: that kind stays its source, so two
+            // kinds writing one entity do not rewrite it on every resync.
+            if (_merge && original.DataSource is { } source && source.Integration == patch.DataSource?.Integration)
+            {
+                final = final with { DataSource = source };
+            }
+
             if (stamp.ContentHash is { } hash && hash == EntityContentHash.Compute(final))
             {
                 unchanged++;
@@ -159,7 +190,7 @@ internal sealed class KindWriter
             var later = Retain(pending.Entity, earlier.Entity, pending.FailedMembers, keepAbsent: _merge);
             var entity = _merge ? EntityMerge.Apply(earlier.Entity, later) : later;
             var failed = _merge ? [.. earlier.FailedMembers.Where(m => !IsGiven(later, m)), .. pending.FailedMembers.Where(m => !IsGiven(earlier.Entity, m))] : pending.FailedMembers;
-            order[at] = new PendingEntity(entity, null, failed);
+            order[at] = new PendingEntity(entity, failed);
         }
 
         return order;
@@ -231,8 +262,8 @@ internal sealed class KindWriter
             : member == MappedMember.Team && entity.Team.Count > 0;
 }
 
-/// <summary>A mapped entity waiting to be written: its precomputed content hash, and the members whose expression failed.</summary>
-internal sealed record PendingEntity(Entity Entity, string? Hash, IReadOnlyList<string> FailedMembers)
+/// <summary>A mapped entity waiting to be written, and the members whose expression failed.</summary>
+internal sealed record PendingEntity(Entity Entity, IReadOnlyList<string> FailedMembers)
 {
-    public EntityKey Key { get; } = new(Entity.Blueprint, Entity.Identifier);
+    public EntityKey Key => new(Entity.Blueprint, Entity.Identifier);
 }

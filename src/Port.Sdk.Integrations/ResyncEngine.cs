@@ -180,13 +180,13 @@ public sealed class ResyncEngine : IDisposable
         {
             await foreach (var page in PrefetchAsync(kind, cancellationToken).ConfigureAwait(false))
             {
-                foreach (var (mappedItem, hashes) in MapPage(kind, page, context, cancellationToken))
+                foreach (var mappedItem in MapPage(kind, page, context, cancellationToken))
                 {
                     var itemIndex = fetched++;
                     var result = await ResolveQueriesAsync(mappedItem, cancellationToken).ConfigureAwait(false);
                     selected += result.Selected ? 1 : 0;
                     mapped += result.Entities.Count;
-                    Collect(result, ReferenceEquals(result, mappedItem) ? hashes : null, itemIndex, sighting, failures, pending);
+                    Collect(result, itemIndex, sighting, failures, pending);
                 }
 
                 if (pending.Count >= BatchSize)
@@ -228,7 +228,7 @@ public sealed class ResyncEngine : IDisposable
     /// Takes in one item's result: its entities wait to be written; they, and the entities of its failures, count as
     /// seen; a failure without a known entity makes the kind's stale entities undeletable this time.
     /// </summary>
-    private static void Collect(MappingResult result, string[]? hashes, int itemIndex, KindSighting sighting, List<ResyncFailure> failures, List<PendingEntity> pending)
+    private static void Collect(MappingResult result, int itemIndex, KindSighting sighting, List<ResyncFailure> failures, List<PendingEntity> pending)
     {
         if (result.Failures.Count > 0 || result.Unidentified > 0)
         {
@@ -258,22 +258,15 @@ public sealed class ResyncEngine : IDisposable
             IReadOnlyList<string> failed = result.Failures.Count == 0
                 ? []
                 : [.. result.Failures.Where(f => f.Member is not null && f.Entity == key).Select(f => f.Member!)];
-            pending.Add(new PendingEntity(entity, hashes?[i], failed));
+            pending.Add(new PendingEntity(entity, failed));
         }
     }
 
-    /// <summary>
-    /// Maps a page's items, on up to <see cref="MappingParallelism"/> threads (mapping is CPU-bound), in page order,
-    /// with the content hash of each entity whose relations need no catalog lookup (hashing is CPU-bound too).
-    /// </summary>
-    private (MappingResult Result, string[]? Hashes)[] MapPage(string kind, IReadOnlyList<JsonElement> page, MappingContext context, CancellationToken cancellationToken)
+    /// <summary>Maps a page's items, on up to <see cref="MappingParallelism"/> threads (mapping is CPU-bound), in page order.</summary>
+    private MappingResult[] MapPage(string kind, IReadOnlyList<JsonElement> page, MappingContext context, CancellationToken cancellationToken)
     {
-        var results = new (MappingResult, string[]?)[page.Count];
-        void MapOne(int i)
-        {
-            var result = _mapper.Map(kind, page[i], context);
-            results[i] = (result, result.RelationQueries.Count == 0 ? [.. result.Entities.Select(EntityContentHash.Compute)] : null);
-        }
+        var results = new MappingResult[page.Count];
+        void MapOne(int i) => results[i] = _mapper.Map(kind, page[i], context);
 
         if (MappingParallelism <= 1 || page.Count < 16)
         {
@@ -370,7 +363,7 @@ public sealed class ResyncEngine : IDisposable
             var sighting = new KindSighting();
             var pending = new List<PendingEntity>();
             var result = change.Deleted ? MappingResult.Empty : await ResolveQueriesAsync(_mapper.Map(change.Kind, change.Item, context), cancellationToken).ConfigureAwait(false);
-            Collect(result, null, 0, sighting, failures, pending);
+            Collect(result, 0, sighting, failures, pending);
             var (created, updated, unchanged) = await new KindWriter(_catalog, change.Kind, _config).WriteAsync(pending, failures, null, cancellationToken).ConfigureAwait(false);
             var deleted = 0;
             if (result.Failures.Count == 0 && result.Unidentified == 0)

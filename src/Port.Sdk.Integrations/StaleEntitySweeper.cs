@@ -12,6 +12,7 @@ internal sealed class StaleEntitySweeper(PortCatalog catalog, string integration
     public async Task<StaleSweep> FindAsync(IReadOnlyDictionary<string, KindSighting> sightings, CancellationToken cancellationToken)
     {
         // Only keys and metadata are read, so the memory this takes grows with the stale entities, not the catalog.
+        // An entity any kind of the resync saw is not stale, whichever kind wrote it last.
         var owned = new Dictionary<string, int>(StringComparer.Ordinal);
         var stale = new Dictionary<string, List<EntityKey>>(StringComparer.Ordinal);
         await foreach (var (key, stamp) in catalog.Store.QueryStampsAsync(new EntityQuery(), cancellationToken).ConfigureAwait(false))
@@ -22,7 +23,8 @@ internal sealed class StaleEntitySweeper(PortCatalog catalog, string integration
             }
 
             owned[source.Kind] = owned.GetValueOrDefault(source.Kind) + 1;
-            if (sightings.TryGetValue(source.Kind, out var sighting) && !sighting.Seen.Contains(KindSighting.Fingerprint(key.Blueprint, key.Identifier)))
+            var fingerprint = KindSighting.Fingerprint(key.Blueprint, key.Identifier);
+            if (sightings.ContainsKey(source.Kind) && !sightings.Values.Any(s => s.Seen.Contains(fingerprint)))
             {
                 (stale.TryGetValue(source.Kind, out var list) ? list : stale[source.Kind] = []).Add(key);
             }

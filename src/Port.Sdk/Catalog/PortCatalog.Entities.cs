@@ -157,7 +157,7 @@ public sealed partial class PortCatalog
 
                 // Later occurrences of one entity apply over the earlier ones: merged into them, or replacing them.
                 var basis = repeated ? earlier : existing;
-                var merged = merging && basis is not null ? Merge(basis, input) : input;
+                var merged = merging && basis is not null ? EntityMerge.Apply(basis, input) : input;
                 var normalized = Normalize(merged, blueprints);
                 batch[key] = normalized with
                 {
@@ -208,30 +208,5 @@ public sealed partial class PortCatalog
         {
             _writes.Release();
         }
-    }
-
-    private static Entity Merge(Entity existing, Entity patch)
-    {
-        var properties = new Dictionary<string, JsonElement>(existing.Properties, StringComparer.Ordinal);
-        foreach (var (name, value) in patch.Properties)
-        {
-            properties[name] = value;
-        }
-
-        var relations = new Dictionary<string, EntityRelation>(existing.Relations, StringComparer.Ordinal);
-        foreach (var (name, value) in patch.Relations)
-        {
-            relations[name] = value;
-        }
-
-        return existing with
-        {
-            Title = patch.Title ?? existing.Title,
-            Icon = patch.Icon ?? existing.Icon,
-            Team = patch.Team.Count > 0 ? patch.Team : existing.Team,
-            Properties = properties,
-            Relations = relations,
-            DataSource = patch.DataSource ?? existing.DataSource,
-        };
     }
 }
