@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Port.Sdk;
@@ -59,7 +60,9 @@ public static class PortServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the catalog (<see cref="PortCatalog"/>) over the in-memory store unless another store is registered,
-    /// with the given options.
+    /// with the given options. Under a generic host the blueprints are registered asynchronously when the host starts
+    /// (a hosted service that runs before the integrations'); without one, call
+    /// <see cref="PortServiceProviderExtensions.InitializePortAsync"/>, or they are registered when the catalog is first resolved.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Configures the options, such as the blueprints to register.</param>
@@ -76,14 +79,17 @@ public static class PortServiceCollectionExtensions
         }
 
         services.TryAddSingleton<IEntityStore, InMemoryEntityStore>();
+        services.TryAddSingleton<PortCatalogInitialization>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PortCatalogInitializer>());
         services.TryAddSingleton(sp =>
         {
             var catalog = new PortCatalog(sp.GetRequiredService<IEntityStore>(), sp.GetService<TimeProvider>());
-            var blueprints = sp.GetRequiredService<IOptions<PortOptions>>().Value.Blueprints;
-            if (blueprints.Count > 0)
+            var initialization = sp.GetRequiredService<PortCatalogInitialization>();
+            if (!initialization.Deferred && sp.GetService<IHostApplicationLifetime>() is null)
             {
-                // Factories are synchronous; the shipped stores complete these calls without waiting on I/O threads.
-                catalog.RegisterBlueprintsAsync(blueprints).GetAwaiter().GetResult();
+                // No host will start PortCatalogInitializer and nobody called InitializePortAsync: the blueprints are
+                // registered now, off any synchronization context, so a catalog resolved without a host has them.
+                Task.Run(() => initialization.EnsureAsync(catalog, CancellationToken.None)).GetAwaiter().GetResult();
             }
 
             return catalog;
