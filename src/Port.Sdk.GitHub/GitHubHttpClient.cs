@@ -145,7 +145,9 @@ internal sealed class GitHubHttpClient : IHttpClient
         if (Header(response, "X-RateLimit-Remaining") == "0" && Header(response, "X-RateLimit-Reset") is { } reset && long.TryParse(reset, CultureInfo.InvariantCulture, out var epoch))
         {
             var wait = DateTimeOffset.FromUnixTimeSeconds(epoch) - _options.TimeProvider.GetUtcNow();
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait + TimeSpan.FromMilliseconds(250);
+            // The reset is given in whole seconds: one already past (or a skewed clock) still waits a second, not zero
+            // (a zero wait would spin on the exhausted limit until the server's clock turns).
+            return wait <= TimeSpan.Zero ? TimeSpan.FromSeconds(1) : wait + TimeSpan.FromMilliseconds(250);
         }
 
         return null;
