@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using Microsoft.Extensions.Logging;
 using Octokit;
 using Octokit.Internal;
 
@@ -17,16 +18,20 @@ internal sealed class GitHubHttpClient : IHttpClient
     private readonly IHttpClient _inner;
     private readonly GitHubIntegrationOptions _options;
     private readonly SemaphoreSlim _concurrency;
+    private readonly ILogger _logger;
+    private readonly string _integration;
     private readonly ConcurrentDictionary<string, (string ETag, IResponse Response)> _responses = new(StringComparer.Ordinal);
     private int _requests;
     private int _notModified;
     private int _retries;
     private int _rateLimitWaits;
 
-    public GitHubHttpClient(IHttpClient inner, GitHubIntegrationOptions options)
+    public GitHubHttpClient(IHttpClient inner, GitHubIntegrationOptions options, ILogger logger, string integration)
     {
         _inner = inner;
         _options = options;
+        _logger = logger;
+        _integration = integration;
         _concurrency = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
     }
 
@@ -58,7 +63,7 @@ internal sealed class GitHubHttpClient : IHttpClient
                     throw;
                 }
 
-                await RetryDelayAsync(failures, cancellationToken).ConfigureAwait(false);
+                await RetryDelayAsync(request, ex.GetType().Name, failures, cancellationToken).ConfigureAwait(false);
                 continue;
             }
             finally
@@ -83,17 +88,19 @@ internal sealed class GitHubHttpClient : IHttpClient
             {
                 if (wait > _options.MaxRateLimitWait)
                 {
+                    Log.RateLimitTooLong(_logger, _integration, request.Method.Method, request.Endpoint.ToString(), wait.TotalSeconds, _options.MaxRateLimitWait.TotalSeconds);
                     return response;
                 }
 
                 Interlocked.Increment(ref _rateLimitWaits);
+                Log.RateLimitWait(_logger, _integration, request.Method.Method, request.Endpoint.ToString(), (int)response.StatusCode, wait.TotalSeconds);
                 await Task.Delay(wait, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
             if ((int)response.StatusCode >= 500 && ++failures <= _options.MaxRetries)
             {
-                await RetryDelayAsync(failures, cancellationToken).ConfigureAwait(false);
+                await RetryDelayAsync(request, $"HTTP {(int)response.StatusCode}", failures, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -114,10 +121,11 @@ internal sealed class GitHubHttpClient : IHttpClient
         _concurrency.Dispose();
     }
 
-    private async Task RetryDelayAsync(int failures, CancellationToken cancellationToken)
+    private async Task RetryDelayAsync(IRequest request, string failure, int failures, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _retries);
         var delay = _options.RetryDelay * Math.Pow(2, failures - 1) * (0.8 + (Random.Shared.NextDouble() * 0.4));
+        Log.RequestRetried(_logger, _integration, request.Method.Method, request.Endpoint.ToString(), failure, failures, _options.MaxRetries, delay.TotalSeconds);
         await Task.Delay(delay, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
     }
 
@@ -137,7 +145,9 @@ internal sealed class GitHubHttpClient : IHttpClient
         if (Header(response, "X-RateLimit-Remaining") == "0" && Header(response, "X-RateLimit-Reset") is { } reset && long.TryParse(reset, CultureInfo.InvariantCulture, out var epoch))
         {
             var wait = DateTimeOffset.FromUnixTimeSeconds(epoch) - _options.TimeProvider.GetUtcNow();
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait + TimeSpan.FromMilliseconds(250);
+            // The reset is given in whole seconds: one already past (or a skewed clock) still waits a second, not zero
+            // (a zero wait would spin on the exhausted limit until the server's clock turns).
+            return wait <= TimeSpan.Zero ? TimeSpan.FromSeconds(1) : wait + TimeSpan.FromMilliseconds(250);
         }
 
         return null;

@@ -5,8 +5,11 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Octokit;
 using Octokit.Internal;
+using Port.Sdk.Integrations;
 
 namespace Port.Sdk.GitHub;
 
@@ -15,9 +18,9 @@ namespace Port.Sdk.GitHub;
 /// repositories, pull requests (open, and closed within <see cref="GitHubIntegrationOptions.ClosedPullRequestWindow"/>),
 /// issues, releases, workflows, workflow runs and files, in GitHub's own REST shape, page by page, through Octokit.
 /// Items read per repository carry the repository's name in <c>__repository</c>. Live events come from
-/// <see cref="Webhooks"/>.
+/// <see cref="Webhooks"/>, through a bounded queue (<see cref="GitHubIntegrationOptions.WebhookQueueCapacity"/>).
 /// </summary>
-public sealed class GitHubIntegration : IIntegration, IDisposable
+public sealed class GitHubIntegration : IDrainableIntegration, IDisposable
 {
     /// <summary>Every kind the integration serves.</summary>
     public static readonly IReadOnlyList<string> AllKinds = ["team", "user", "repository", "pull-request", "issue", "release", "workflow", "workflow-run", "file"];
@@ -29,24 +32,42 @@ public sealed class GitHubIntegration : IIntegration, IDisposable
     private readonly GitHubHttpClient _http;
     private readonly GitHubAppCredentialStore? _app;
     private readonly Connection _connection;
-    private readonly Channel<GitHubWebhookWork> _work = Channel.CreateUnbounded<GitHubWebhookWork>();
+    private readonly Channel<GitHubWebhookWork> _work;
     private readonly string _org;
     private readonly Regex[] _files;
+    private readonly ILogger _logger;
+    private volatile bool _closed;
 
     /// <summary>Initializes a new instance of the <see cref="GitHubIntegration"/> class.</summary>
     /// <param name="options">The organisation, credentials and limits.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The options are invalid; the message lists each field and value (never a secret).</exception>
     public GitHubIntegration(GitHubIntegrationOptions options)
+        : this(options, null, null)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="GitHubIntegration"/> class.</summary>
+    /// <param name="options">The organisation, credentials and limits.</param>
+    /// <param name="createHandler">
+    /// Creates the HTTP handler Octokit sends through, such as <c>() => handlerFactory.CreateHandler(name)</c> of
+    /// <c>IHttpClientFactory</c> (called once); <see langword="null"/> for Octokit's default handler.
+    /// </param>
+    /// <param name="logger">Where rate-limit waits, retries and refused webhooks are logged; <see langword="null"/> for none.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists each field and value (never a secret).</exception>
+    public GitHubIntegration(GitHubIntegrationOptions options, Func<HttpMessageHandler>? createHandler, ILogger<GitHubIntegration>? logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
         _org = Uri.EscapeDataString(options.Organization);
         Identifier = options.Identifier ?? $"github-{options.Organization}";
         Kinds = [.. options.Kinds];
         _files = [.. options.FilePatterns.Select(Glob)];
-        _http = new GitHubHttpClient(new HttpClientAdapter(HttpMessageHandlerFactory.CreateDefault), options);
+        _work = Channel.CreateBounded<GitHubWebhookWork>(new BoundedChannelOptions(options.WebhookQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _http = new GitHubHttpClient(new HttpClientAdapter(createHandler ?? HttpMessageHandlerFactory.CreateDefault), options, _logger, Identifier);
         _http.SetRequestTimeout(options.RequestTimeout);
         ICredentialStore credentials;
         if (options.App is { } app)
@@ -60,7 +81,7 @@ public sealed class GitHubIntegration : IIntegration, IDisposable
         }
 
         _connection = new Connection(new ProductHeaderValue("Port.Sdk.GitHub", "0.1"), options.BaseAddress, credentials, _http, new SimpleJsonSerializer());
-        Webhooks = new GitHubWebhookHandler(options.WebhookSecret, _work.Writer, IsSyncedFile);
+        Webhooks = new GitHubWebhookHandler(options, Identifier, _work.Writer, IsSyncedFile, () => _closed, _logger);
     }
 
     /// <inheritdoc/>
@@ -102,42 +123,90 @@ public sealed class GitHubIntegration : IIntegration, IDisposable
     /// <remarks>
     /// Events of deliveries that need no request (a repository, pull request, issue, release or workflow run changed)
     /// come as they are; a team's change is completed with its members and repositories, and a push to the default
-    /// branch that touches a synced file becomes that file's new content (or its deletion).
+    /// branch that touches a synced file becomes that file's new content (or its deletion). A delivery whose requests
+    /// fail is logged with its delivery id and skipped (the next resync brings the catalog up to date). One reader at a
+    /// time: the runtime's <c>IntegrationEventPump</c> when the integration is registered with <c>AddGitHubIntegration</c>.
     /// </remarks>
     public async IAsyncEnumerable<IntegrationEvent> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var work in _work.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            switch (work)
+            while (await _work.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                case { Event: { } ready }:
-                    yield return ready;
-                    break;
-                case { Team: { } team }:
-                    yield return new IntegrationEvent("team", await CompleteTeamAsync(team, cancellationToken).ConfigureAwait(false));
-                    break;
-                case { Repository: { } repository }:
-                    foreach (var path in work.Removed)
+                while (_work.Reader.TryRead(out var work))
+                {
+                    IReadOnlyList<IntegrationEvent> events;
+                    try
                     {
-                        yield return new IntegrationEvent("file", GitHubItem.With(GitHubItem.Empty, repository, ("path", GitHubItem.Text(path)), ("name", GitHubItem.Text(path[(path.LastIndexOf('/') + 1)..]))), Deleted: true);
+                        events = await EventsAsync(work, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                    {
+                        Log.WebhookWorkFailed(_logger, ex, Identifier, work.Team is not null ? "team" : "file", work.DeliveryId ?? "none");
+                        continue;
                     }
 
-                    foreach (var path in work.Changed)
+                    foreach (var change in events)
                     {
-                        if (await FileAsync(repository, path, cancellationToken).ConfigureAwait(false) is { } file)
-                        {
-                            yield return new IntegrationEvent("file", file);
-                        }
+                        yield return change;
                     }
-
-                    break;
+                }
             }
+        }
+        finally
+        {
+            if (_closed && cancellationToken.IsCancellationRequested)
+            {
+                // The host stopped before the queue was drained: what is left is reported, not silently dropped.
+                while (_work.Reader.TryRead(out var left))
+                {
+                    Log.WebhookNotApplied(_logger, Identifier, left.DeliveryId ?? "none");
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Webhook deliveries are then answered 503; <see cref="WatchAsync"/> ends once the queued ones are handed out.</remarks>
+    public void CompleteEvents()
+    {
+        _closed = true;
+        _work.Writer.TryComplete();
+    }
+
+    private async Task<IReadOnlyList<IntegrationEvent>> EventsAsync(GitHubWebhookWork work, CancellationToken cancellationToken)
+    {
+        switch (work)
+        {
+            case { Event: { } ready }:
+                return [ready];
+            case { Team: { } team }:
+                return [new IntegrationEvent("team", await CompleteTeamAsync(team, cancellationToken).ConfigureAwait(false)) { DeliveryId = work.DeliveryId }];
+            case { Repository: { } repository }:
+                var events = new List<IntegrationEvent>();
+                foreach (var path in work.Removed)
+                {
+                    events.Add(new IntegrationEvent("file", GitHubItem.With(GitHubItem.Empty, repository, ("path", GitHubItem.Text(path)), ("name", GitHubItem.Text(path[(path.LastIndexOf('/') + 1)..]))), Deleted: true) { DeliveryId = work.DeliveryId });
+                }
+
+                foreach (var path in work.Changed)
+                {
+                    if (await FileAsync(repository, path, cancellationToken).ConfigureAwait(false) is { } file)
+                    {
+                        events.Add(new IntegrationEvent("file", file) { DeliveryId = work.DeliveryId });
+                    }
+                }
+
+                return events;
+            default:
+                return [];
         }
     }
 
     /// <summary>Releases the HTTP client.</summary>
     public void Dispose()
     {
+        _closed = true;
         _work.Writer.TryComplete();
         _http.Dispose();
         _app?.Dispose();

@@ -71,11 +71,42 @@ public sealed class GitHubIntegrationOptions
     /// <summary>Gets or sets the secret webhook deliveries are signed with (<c>X-Hub-Signature-256</c>). Never logged or reported.</summary>
     public string? WebhookSecret { get; set; }
 
+    /// <summary>
+    /// Gets or sets how many accepted webhook deliveries may wait to be applied. When the queue is full, a delivery is
+    /// answered 429 (and not remembered), so GitHub or the sender can deliver it again later.
+    /// </summary>
+    /// <value>The default value is 1,000.</value>
+    public int WebhookQueueCapacity { get; set; } = 1_000;
+
+    /// <summary>
+    /// Gets or sets how many recent <c>X-GitHub-Delivery</c> ids are remembered: a delivery whose id is among them is
+    /// acknowledged (200) and not applied again. The oldest id is forgotten first.
+    /// </summary>
+    /// <value>The default value is 10,000.</value>
+    public int RememberedDeliveries { get; set; } = 10_000;
+
+    /// <summary>
+    /// Gets or sets the largest webhook body accepted, in bytes; a larger one is answered 413. The body is read as it
+    /// streams in, hashed on the way (the signature is checked before anything is parsed), and kept in memory only up
+    /// to 64 KB (the rest waits in a temporary file until the signature is checked).
+    /// </summary>
+    /// <value>The default value is 25 MB (26,214,400 bytes), GitHub's own cap on a delivery.</value>
+    public long MaxWebhookBodySize { get; set; } = 25 * 1024 * 1024;
+
     /// <summary>Gets or sets the clock, for retry and rate-limit waits and the pull-request window.</summary>
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     internal void Validate()
+    {
+        if (Errors() is { Count: > 0 } errors)
+        {
+            throw new ArgumentException($"The 'GitHubIntegrationOptions' are invalid.{Environment.NewLine}Validation Errors:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}");
+        }
+    }
+
+    /// <summary>Every problem of the options, one sentence each, naming the field and its value (never a secret).</summary>
+    internal List<string> Errors()
     {
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(Organization))
@@ -83,7 +114,7 @@ public sealed class GitHubIntegrationOptions
             errors.Add("The field Organization is required.");
         }
 
-        if (!BaseAddress.IsAbsoluteUri)
+        if (BaseAddress is null || !BaseAddress.IsAbsoluteUri)
         {
             errors.Add($"The field BaseAddress must be an absolute URI, was '{BaseAddress}'.");
         }
@@ -113,14 +144,26 @@ public sealed class GitHubIntegrationOptions
             errors.Add($"The field MaxConcurrency must be between 1 and 64, was '{MaxConcurrency}'.");
         }
 
+        if (WebhookQueueCapacity is < 1 or > 1_000_000)
+        {
+            errors.Add($"The field WebhookQueueCapacity must be between 1 and 1000000, was '{WebhookQueueCapacity}'.");
+        }
+
+        if (RememberedDeliveries is < 0 or > 10_000_000)
+        {
+            errors.Add($"The field RememberedDeliveries must be between 0 and 10000000, was '{RememberedDeliveries}'.");
+        }
+
+        if (MaxWebhookBodySize < 1)
+        {
+            errors.Add($"The field MaxWebhookBodySize must be positive, was '{MaxWebhookBodySize}'.");
+        }
+
         foreach (var kind in Kinds.Where(k => !GitHubIntegration.AllKinds.Contains(k)))
         {
             errors.Add($"The kind '{kind}' is not supported; the kinds are {string.Join(", ", GitHubIntegration.AllKinds.Select(k => $"'{k}'"))}.");
         }
 
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException($"The 'GitHubIntegrationOptions' are invalid.{Environment.NewLine}Validation Errors:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}");
-        }
+        return errors;
     }
 }

@@ -81,6 +81,15 @@ public sealed class McpConnectorOptions
 
     internal void Validate(string name)
     {
+        if (Errors() is { Count: > 0 } errors)
+        {
+            throw new ArgumentException($"The 'McpConnectorOptions' of connector '{name}' are invalid.{System.Environment.NewLine}Validation Errors:{System.Environment.NewLine}{string.Join(System.Environment.NewLine, errors)}");
+        }
+    }
+
+    /// <summary>Every problem of the options, one sentence each, naming the field and its value (never a secret).</summary>
+    internal List<string> Errors()
+    {
         var errors = new List<string>();
         if (new object?[] { Command, Endpoint, TransportFactory }.Count(o => o is not null) != 1)
         {
@@ -107,9 +116,23 @@ public sealed class McpConnectorOptions
             errors.Add($"The field MaxResultLength must be at least 1, was '{MaxResultLength}'.");
         }
 
-        if (errors.Count > 0)
+        return errors;
+    }
+}
+
+/// <summary>Checks the named <see cref="McpConnectorOptions"/> of each registered connector when the host starts.</summary>
+internal sealed class McpConnectorOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<McpConnectorOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, McpConnectorOptions options)
+    {
+        if (string.IsNullOrEmpty(name))
         {
-            throw new ArgumentException($"The 'McpConnectorOptions' of connector '{name}' are invalid.{System.Environment.NewLine}Validation Errors:{System.Environment.NewLine}{string.Join(System.Environment.NewLine, errors)}");
+            return Microsoft.Extensions.Options.ValidateOptionsResult.Skip;
         }
+
+        var errors = options.Errors();
+        return errors.Count == 0
+            ? Microsoft.Extensions.Options.ValidateOptionsResult.Success
+            : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(errors.Select(e => $"McpConnectorOptions of connector '{name}': {e}"));
     }
 }

@@ -31,4 +31,11 @@ public interface IIntegration
 /// <param name="Kind">The kind of the item.</param>
 /// <param name="Item">The item, in the tool's own JSON shape.</param>
 /// <param name="Deleted">Whether the item was deleted in the tool.</param>
-public sealed record IntegrationEvent(string Kind, JsonElement Item, bool Deleted = false);
+public sealed record IntegrationEvent(string Kind, JsonElement Item, bool Deleted = false)
+{
+    /// <summary>
+    /// Gets the identifier of the delivery the event came from (GitHub's <c>X-GitHub-Delivery</c>), if the tool gives
+    /// one: the runtime names it when the event cannot be applied.
+    /// </summary>
+    public string? DeliveryId { get; init; }
+}

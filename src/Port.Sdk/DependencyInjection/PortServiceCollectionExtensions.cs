@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Port.Sdk;
@@ -65,7 +66,9 @@ public static class PortServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the catalog (<see cref="PortCatalog"/>) over the in-memory store unless another store is registered,
-    /// with the given options.
+    /// with the given options. Under a generic host the blueprints are registered asynchronously when the host starts
+    /// (a hosted service that runs before the integrations'); without one, call
+    /// <see cref="PortServiceProviderExtensions.InitializePortAsync"/>, or they are registered when the catalog is first resolved.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Configures the options, such as the blueprints to register.</param>
@@ -82,22 +85,17 @@ public static class PortServiceCollectionExtensions
         }
 
         services.TryAddSingleton<IEntityStore, InMemoryEntityStore>();
+        services.TryAddSingleton<PortCatalogInitialization>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PortCatalogInitializer>());
         services.TryAddSingleton(sp =>
         {
-            var options = sp.GetRequiredService<IOptions<PortOptions>>().Value;
-            var catalog = new PortCatalog(sp.GetRequiredService<IEntityStore>(), options.Validation, sp.GetService<TimeProvider>());
-            if (options.Blueprints.Count > 0)
+            var catalog = new PortCatalog(sp.GetRequiredService<IEntityStore>(), sp.GetRequiredService<IOptions<PortOptions>>().Value.Validation, sp.GetService<TimeProvider>());
+            var initialization = sp.GetRequiredService<PortCatalogInitialization>();
+            if (!initialization.Deferred && sp.GetService<IHostApplicationLifetime>() is null)
             {
-                try
-                {
-                    // Factories are synchronous; the shipped stores complete these calls without waiting on I/O threads.
-                    catalog.RegisterBlueprintsAsync(options.Blueprints).GetAwaiter().GetResult();
-                }
-                catch (CatalogValidationException ex) when (options.Sources.Count > 0)
-                {
-                    catalog.Dispose();
-                    throw new CatalogValidationException(BlueprintFile.Locate(ex.Errors, options.Sources));
-                }
+                // No host will start PortCatalogInitializer and nobody called InitializePortAsync: the blueprints are
+                // registered now, off any synchronization context, so a catalog resolved without a host has them.
+                Task.Run(() => initialization.EnsureAsync(catalog, CancellationToken.None)).GetAwaiter().GetResult();
             }
 
             return catalog;
