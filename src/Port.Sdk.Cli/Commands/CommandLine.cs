@@ -94,6 +94,33 @@ internal static class CommandLine
         return true;
     }
 
+    /// <summary>
+    /// Checks that an existing catalog file is a SQLite database before a command works on it, so that a wrong
+    /// file is one error line before anything starts. On failure, writes the line.
+    /// </summary>
+    public static bool CheckCatalogFile(string path, TextWriter stderr, string command)
+    {
+        if (!File.Exists(path))
+        {
+            return true;
+        }
+
+        try
+        {
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = path, Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            connection.Open();
+            using var query = connection.CreateCommand();
+            query.CommandText = "SELECT count(*) FROM sqlite_master";
+            query.ExecuteScalar();
+            return true;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            stderr.WriteLine($"port {command}: the catalog '{path}' cannot be used: {ex.Message}");
+            return false;
+        }
+    }
+
     /// <summary>Describes an exception in one line: its message, and the type only for the unforeseen ones.</summary>
     public static string Describe(Exception ex) => ex switch
     {

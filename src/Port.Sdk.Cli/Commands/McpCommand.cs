@@ -61,6 +61,11 @@ internal static class McpCommand
             return 2;
         }
 
+        if (!CommandLine.CheckCatalogFile(catalogPath, stderr, "mcp"))
+        {
+            return 5;
+        }
+
         var recipes = new List<ContextRecipe>();
         var connectors = new List<IMcpConnector>();
         var scorecards = new List<Scorecard>();
@@ -90,6 +95,9 @@ internal static class McpCommand
         }
 
         using var catalog = new PortCatalog(new SqliteEntityStore(catalogPath));
+
+        // Opens (with --create: creates) the catalog before serving, so the file exists and its schema is current.
+        OpenAsync(catalog).GetAwaiter().GetResult();
         var server = new PortCatalogMcpServer(catalog, scorecards, new ContextComposer(catalog, connectors), recipes);
         try
         {
@@ -104,5 +112,13 @@ internal static class McpCommand
         }
 
         return 0;
+    }
+
+    private static async Task OpenAsync(PortCatalog catalog)
+    {
+        await foreach (var blueprint in catalog.GetBlueprintsAsync().ConfigureAwait(false))
+        {
+            break;
+        }
     }
 }

@@ -75,6 +75,10 @@ internal static class SyncCommand
         }
 
         db = catalogPath;
+        if (!CommandLine.CheckCatalogFile(db, stderr, "sync"))
+        {
+            return 5;
+        }
 
         if (!CommandLine.TryLoadConfig(configPath, stderr, "sync", out var config))
         {
