@@ -58,7 +58,7 @@ public sealed class DocsSnippetTests
         const string Code = "using Port.Sdk.Integrations;\nvar config = PortAppConfig.Parse(\"resources: []\");";
 
         Assert.Empty(SnippetCompiler.Errors(new MarkdownSnippet("a.md", 1, Code, null, 0, null, ["Port.Sdk.Integrations"])));
-        Assert.Contains(SnippetCompiler.Errors(new MarkdownSnippet("a.md", 1, Code, null, 0, null, ["Port.Sdk.Jq"])), e => e.Contains("error CS0246", StringComparison.Ordinal));
+        Assert.Contains(SnippetCompiler.Errors(new MarkdownSnippet("a.md", 1, Code, null, 0, null, ["Port.Sdk.Jq"])), e => e.Contains("error CS0234: The type or namespace name 'Integrations' does not exist in the namespace 'Port.Sdk'", StringComparison.Ordinal));
     }
 
     [Fact]

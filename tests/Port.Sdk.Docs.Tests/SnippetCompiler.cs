@@ -71,6 +71,16 @@ internal static class SnippetCompiler
         }
     }
 
+    /// <summary>The assemblies of the ASP.NET Core shared framework this process runs on (it references it through Port.Sdk.Testing).</summary>
+    private static List<string> AspNetCoreFramework()
+    {
+        var tpa = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
+        var marker = $"{Path.DirectorySeparatorChar}Microsoft.AspNetCore.App{Path.DirectorySeparatorChar}";
+        var directory = tpa.Where(p => p.Contains(marker, StringComparison.Ordinal)).Select(Path.GetDirectoryName).FirstOrDefault()
+            ?? throw new InvalidOperationException("The ASP.NET Core shared framework is not loaded in the test process.");
+        return [.. Directory.GetFiles(directory!, "*.dll")];
+    }
+
     /// <summary>
     /// The references of a console project that adds <paramref name="packages"/>: the packages' assemblies and
     /// their dependencies (from the test's output folder), the .NET shared framework, and ASP.NET Core's when an
@@ -79,12 +89,10 @@ internal static class SnippetCompiler
     private static List<MetadataReference> ReferencesFor(IReadOnlyList<string> packages)
     {
         var baseDirectory = AppContext.BaseDirectory;
-        var framework = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Where(p => !p.StartsWith(baseDirectory, StringComparison.Ordinal))
-            .ToList();
-        var aspNetCore = framework.Where(p => p.Contains($"{Path.DirectorySeparatorChar}Microsoft.AspNetCore.App{Path.DirectorySeparatorChar}", StringComparison.Ordinal)).ToList();
+        var framework = Directory.GetFiles(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "*.dll").ToList();
+        var aspNetCore = AspNetCoreFramework();
         var aspNetCoreNames = aspNetCore.Select(Path.GetFileNameWithoutExtension).ToHashSet(StringComparer.Ordinal);
-        var paths = framework.Except(aspNetCore).ToList();
+        var paths = framework;
 
         var closure = new HashSet<string>(StringComparer.Ordinal);
         var pending = new Stack<string>(packages);
@@ -111,10 +119,13 @@ internal static class SnippetCompiler
             }
         }
 
+        // A package's own (newer) version of an assembly the shared framework also has wins, as in the SDK's conflict resolution.
+        var packaged = closure.Select(Path.GetFileNameWithoutExtension).ToHashSet(StringComparer.Ordinal);
+        paths.RemoveAll(p => packaged.Contains(Path.GetFileNameWithoutExtension(p)));
         paths.AddRange(closure);
         if (needsAspNetCore)
         {
-            paths.AddRange(aspNetCore);
+            paths.AddRange(aspNetCore.Where(p => !packaged.Contains(Path.GetFileNameWithoutExtension(p))));
         }
 
         return [.. paths.Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)).Select(p => References.GetOrAdd(p, static p => MetadataReference.CreateFromFile(p)))];

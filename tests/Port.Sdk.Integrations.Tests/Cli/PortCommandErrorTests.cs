@@ -12,6 +12,8 @@ public sealed class PortCommandErrorTests : IDisposable
     private const string Config = """
         resources:
           - kind: repository
+            selector:
+              query: 'true'
             port:
               entity:
                 mappings:
