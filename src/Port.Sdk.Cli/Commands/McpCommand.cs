@@ -24,7 +24,7 @@ internal static class McpCommand
 
         Exit status: 0 when the client disconnects, 2 on usage errors (an unknown option, a catalog file that
         does not exist without --create, a missing folder), 3 when a recipe, scorecard or connectors file is
-        invalid, 5 when the catalog file cannot be used.
+        invalid or cannot be read, 5 when the catalog file cannot be used.
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
