@@ -32,7 +32,9 @@ internal static class JqCommand
               --run-tests FILE      run a test file in jq's format
           -h, --help                this help
 
-        Exit status: 0 on success, 2 on usage errors, 3 on compile errors, 5 on runtime errors.
+        Exit status: 0 on success, 1 with -e when the last output is false or null, 2 on usage errors (an unknown
+        option, a missing file, input that is not JSON), 3 on compile errors, 4 with -e when there was no
+        output, 5 on runtime errors.
         """;
 
     private sealed class Settings
@@ -91,14 +93,40 @@ internal static class JqCommand
 
         if (settings.Filter is null && settings.RunTests is null)
         {
+            if (!args.Contains("-h") && !args.Contains("--help"))
+            {
+                stderr.WriteLine("port jq: a filter is required.");
+                stderr.WriteLine("Use 'port jq --help' for help.");
+                return 2;
+            }
+
             using var helpWriter = new StreamWriter(stdout, new UTF8Encoding(false));
             helpWriter.Write(Help);
-            return args.Contains("-h") || args.Contains("--help") ? 0 : 2;
+            return 0;
         }
 
         // Deep recursion in jq programs is legitimate (jq's own C stack is large); run on a thread with a large stack.
         var exitCode = 0;
-        var thread = new Thread(() => exitCode = settings.RunTests is { } file ? RunTests(file, stdout, stderr) : RunFilter(settings, stdin, stdout, stderr), 512 * 1024 * 1024);
+        var thread = new Thread(
+            () =>
+            {
+                try
+                {
+                    exitCode = settings.RunTests is { } file ? RunTests(file, stdout, stderr) : RunFilter(settings, stdin, stdout, stderr);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // An exception on this thread would end the process with a stack trace.
+                    stderr.WriteLine($"port jq: error: {ex.Message}");
+                    exitCode = 2;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    stderr.WriteLine($"port jq: {CommandLine.Describe(ex)}");
+                    exitCode = 5;
+                }
+            },
+            512 * 1024 * 1024);
         thread.Start();
         thread.Join();
         return exitCode;

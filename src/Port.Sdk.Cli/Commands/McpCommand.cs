@@ -9,29 +9,38 @@ namespace Port.Sdk.Cli.Commands;
 internal static class McpCommand
 {
     public const string Help = """
-        Usage: port mcp serve --db FILE [--recipes DIR] [--scorecards FILE] [--connectors FILE]
+        Usage: port mcp serve --db FILE [--create] [--recipes DIR] [--scorecards FILE] [--connectors FILE]
 
         Serves the catalog in a SQLite file to an AI client over the Model Context Protocol, on standard input and
         output. Tools: search_entities, get_entity, list_blueprints, get_scorecards, compose_context.
 
         Options:
-          --db FILE            the catalog's SQLite file
+          --db FILE            the catalog's SQLite file, relative to the current directory; it must exist
+          --create             start an empty catalog when the --db file does not exist
           --recipes DIR        context recipes (*.yml, *.yaml, *.json) that compose_context offers by name
           --scorecards FILE    a JSON array of scorecards that get_scorecards evaluates
           --connectors FILE    MCP servers the recipes call, in the shared { "mcpServers": { ... } } format
           -h, --help           this help
 
-        Exit status: 0 when the client disconnects, 2 on usage errors, 3 when a recipe or scorecard is invalid.
+        Exit status: 0 when the client disconnects, 2 on usage errors (an unknown option, a catalog file that
+        does not exist without --create, a missing folder), 3 when a recipe, scorecard or connectors file is
+        invalid or cannot be read, 5 when the catalog file cannot be used.
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        if (args is not ["serve", .. var rest])
+        if (args is ["-h" or "--help"])
         {
-            return CommandLine.Usage(stderr, "mcp", args is [] or ["-h" or "--help"] ? "a subcommand is required." : $"unknown subcommand '{args[0]}'.", Help);
+            stdout.WriteLine(Help);
+            return 0;
         }
 
-        if (!CommandLine.TryParse(rest, ["--db", "--recipes", "--scorecards", "--connectors"], [], out var options, out var error))
+        if (args is not ["serve", .. var rest])
+        {
+            return CommandLine.Usage(stderr, "mcp", args is [] ? "a subcommand is required." : $"unknown subcommand '{args[0]}'.", Help);
+        }
+
+        if (!CommandLine.TryParse(rest, ["--db", "--recipes", "--scorecards", "--connectors"], ["--create"], out var options, out var error))
         {
             return CommandLine.Usage(stderr, "mcp", error, Help);
         }
@@ -45,6 +54,16 @@ internal static class McpCommand
         if (!options.TryGetValue("--db", out var db))
         {
             return CommandLine.Usage(stderr, "mcp", "--db is required.", Help);
+        }
+
+        if (!CommandLine.TryResolveCatalog(db, mustExist: !options.ContainsKey("--create"), stderr, "mcp", out var catalogPath))
+        {
+            return 2;
+        }
+
+        if (!CommandLine.CheckCatalogFile(catalogPath, stderr, "mcp"))
+        {
+            return 5;
         }
 
         var recipes = new List<ContextRecipe>();
@@ -75,7 +94,10 @@ internal static class McpCommand
             return 3;
         }
 
-        using var catalog = new PortCatalog(new SqliteEntityStore(db));
+        using var catalog = new PortCatalog(new SqliteEntityStore(catalogPath));
+
+        // Opens (with --create: creates) the catalog before serving, so the file exists and its schema is current.
+        OpenAsync(catalog).GetAwaiter().GetResult();
         var server = new PortCatalogMcpServer(catalog, scorecards, new ContextComposer(catalog, connectors), recipes);
         try
         {
@@ -90,5 +112,13 @@ internal static class McpCommand
         }
 
         return 0;
+    }
+
+    private static async Task OpenAsync(PortCatalog catalog)
+    {
+        await foreach (var blueprint in catalog.GetBlueprintsAsync().ConfigureAwait(false))
+        {
+            break;
+        }
     }
 }

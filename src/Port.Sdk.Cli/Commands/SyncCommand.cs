@@ -9,31 +9,36 @@ internal static class SyncCommand
 {
     public const string Help = """
         Usage: port sync --config FILE --db FILE --input KIND=FILE [--input KIND=FILE ...]
-                         [--blueprints PATH] [--integration ID] [--plan]
+                         [--blueprints PATH] [--integration ID] [--plan [--list]]
 
         Runs a full resync of the items in the files (one file per kind) into the catalog in a SQLite file:
         entities created, changed ones rewritten, and the ones this integration wrote before and no longer
         has deleted (within the configuration's entityDeletionThreshold). With --plan, writes nothing and
-        prints what the resync would create (+), update (~) and delete (-).
+        prints, per kind, how many entities the resync would create, update and delete; with --list too,
+        each of them: created (+), updated (~) and deleted (-).
 
         Options:
           --config FILE        the mapping configuration (Port's port-app-config format)
-          --db FILE            the catalog's SQLite file (created when missing)
-          --input KIND=FILE    the raw items of a kind: a JSON array, or JSON texts one after another
+          --db FILE            the catalog's SQLite file, relative to the current directory (created when
+                               missing; its folder must exist)
+          --input KIND=FILE    the raw items of a kind: a JSON array, or JSON texts one after another; the kind
+                               must be one of the configuration's resources[].kind
           --blueprints PATH    register the blueprints of a file, or of every *.json file of a directory, first
                                (each file one blueprint or an array of them, as Ocean's blueprints.json;
                                with --plan: on a copy of the catalog file)
           --integration ID     the integration whose entities these are (default: cli)
           --plan               print what would change; write nothing
+          --list, --verbose    with --plan: list every entity to create, update or delete
           -h, --help           this help
 
         Exit status: 0 on success, 1 when items or entities failed or stale entities were not deleted,
-        2 on usage errors, 3 when the configuration or a blueprint is invalid.
+        2 on usage errors (an unknown option, a missing file or folder, a kind not in the configuration),
+        3 when the configuration or a blueprint is invalid, 5 when the catalog file cannot be used.
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        if (!CommandLine.TryParse(args, ["--config", "--db", "--input", "--blueprints", "--integration"], ["--plan"], out var options, out var error))
+        if (!CommandLine.TryParse(args, ["--config", "--db", "--input", "--blueprints", "--integration"], ["--plan", "--list", "--verbose"], out var options, out var error))
         {
             return CommandLine.Usage(stderr, "sync", error, Help);
         }
@@ -59,11 +64,34 @@ internal static class SyncCommand
             }
 
             files[input[..split]] = input[(split + 1)..];
+            if (!File.Exists(files[input[..split]]))
+            {
+                stderr.WriteLine($"port sync: the items file '{input[(split + 1)..]}' of '--input {input}' does not exist.");
+                return 2;
+            }
+        }
+
+        if (!CommandLine.TryResolveCatalog(db, mustExist: false, stderr, "sync", out var catalogPath))
+        {
+            return 2;
+        }
+
+        db = catalogPath;
+        if (!CommandLine.CheckCatalogFile(db, stderr, "sync"))
+        {
+            return 5;
         }
 
         if (!CommandLine.TryLoadConfig(configPath, stderr, "sync", out var config))
         {
             return 3;
+        }
+
+        var unknown = files.Keys.Where(kind => config.Resources.All(r => r.Kind != kind)).ToList();
+        if (unknown.Count > 0)
+        {
+            stderr.WriteLine($"port sync: the configuration has no resource of kind {string.Join(", ", unknown.Select(k => $"'{k}'"))}; its kinds are {string.Join(", ", config.Resources.Select(r => $"'{r.Kind}'").Distinct())}.");
+            return 2;
         }
 
         var plan = options.ContainsKey("--plan");
@@ -135,21 +163,22 @@ internal static class SyncCommand
         if (plan)
         {
             var result = await engine.PlanAsync().ConfigureAwait(false);
+            var list = options.ContainsKey("--list") || options.ContainsKey("--verbose");
             foreach (var kind in result.Kinds)
             {
                 var r = kind.Report;
                 stdout.WriteLine($"{kind.Kind}: {r.Fetched} fetched, {r.Selected} selected, {r.Mapped} mapped: {kind.Create.Count} to create, {kind.Update.Count} to update, {r.Unchanged} unchanged, {kind.Delete.Count} to delete, {r.Failures.Count} failed");
-                foreach (var key in kind.Create)
+                foreach (var key in list ? kind.Create : Enumerable.Empty<EntityKey>())
                 {
                     stdout.WriteLine($"  + {key}");
                 }
 
-                foreach (var key in kind.Update)
+                foreach (var key in list ? kind.Update : Enumerable.Empty<EntityKey>())
                 {
                     stdout.WriteLine($"  ~ {key}");
                 }
 
-                foreach (var key in kind.Delete)
+                foreach (var key in list ? kind.Delete : Enumerable.Empty<EntityKey>())
                 {
                     stdout.WriteLine($"  - {key}");
                 }
@@ -165,6 +194,7 @@ internal static class SyncCommand
                 }
             }
 
+            stdout.WriteLine($"Plan: {result.Kinds.Sum(k => k.Create.Count)} to create, {result.Kinds.Sum(k => k.Update.Count)} to update, {result.Kinds.Sum(k => k.Delete.Count)} to delete, {result.Kinds.Sum(k => k.Report.Failures.Count)} failed{(list ? string.Empty : " (--list for the entities)")}.");
             return Finish(result.DeletionSkippedReason, result.Kinds.Sum(k => k.Report.Failures.Count), stdout, "Plan only: nothing was written.");
         }
 

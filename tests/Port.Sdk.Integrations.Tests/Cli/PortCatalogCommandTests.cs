@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
@@ -39,22 +37,7 @@ public sealed class PortCatalogCommandTests : IDisposable
         return path;
     }
 
-    private static (int ExitCode, string Stdout, string Stderr) Port(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false, StandardOutputEncoding = Encoding.UTF8 };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "port.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int ExitCode, string Stdout, string Stderr) Port(params string[] args) => PortCli.Run(null, args);
 
     private static string Repos(params (string Name, object Stars, bool Archived)[] repos)
         => "[" + string.Join(",", repos.Select(r => $$"""{ "name": "{{r.Name}}", "full_name": "acme/{{r.Name}}", "stars": {{JsonSerializer.Serialize(r.Stars)}}, "archived": {{(r.Archived ? "true" : "false")}} }""")) + "]";
@@ -124,8 +107,10 @@ public sealed class PortCatalogCommandTests : IDisposable
         var (planCode, plan, _) = Port("sync", "--plan", "--config", config, "--db", db, "--blueprints", blueprints, "--input", $"repository={first}");
         Assert.Equal(0, planCode);
         Assert.Contains("repository: 3 fetched, 3 selected, 3 mapped: 3 to create, 0 to update, 0 unchanged, 0 to delete, 0 failed", plan, StringComparison.Ordinal);
-        Assert.Contains("  + service/web", plan, StringComparison.Ordinal);
+        Assert.Contains("Plan: 3 to create, 0 to update, 0 to delete, 0 failed (--list for the entities).", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("  + ", plan, StringComparison.Ordinal);
         Assert.Contains("Plan only: nothing was written.", plan, StringComparison.Ordinal);
+        Assert.Contains("  + service/web", Port("sync", "--plan", "--list", "--config", config, "--db", db, "--blueprints", blueprints, "--input", $"repository={first}").Stdout, StringComparison.Ordinal);
         Assert.False(File.Exists(db));
 
         var (syncCode, sync, _) = Port("sync", "--config", config, "--db", db, "--blueprints", blueprints, "--input", $"repository={first}");
@@ -133,12 +118,13 @@ public sealed class PortCatalogCommandTests : IDisposable
         Assert.Contains("3 created, 0 updated, 0 unchanged, 0 deleted, 0 failed", sync, StringComparison.Ordinal);
 
         var second = Write("second.json", Repos(("api", 1, false), ("web", 20, false), ("worker", 3, true), ("new", 4, false), ("bad", "many", false)));
-        var (code, stdout, stderr) = Port("sync", "--plan", "--config", config, "--db", db, "--input", $"repository={second}");
+        var (code, stdout, stderr) = Port("sync", "--plan", "--verbose", "--config", config, "--db", db, "--input", $"repository={second}");
         Assert.Equal(1, code);
         Assert.Contains("repository: 5 fetched, 4 selected, 4 mapped: 1 to create, 1 to update, 1 unchanged, 1 to delete, 1 failed", stdout, StringComparison.Ordinal);
         Assert.Contains("  + service/new", stdout, StringComparison.Ordinal);
         Assert.Contains("  ~ service/web", stdout, StringComparison.Ordinal);
         Assert.Contains("  - service/worker", stdout, StringComparison.Ordinal);
+        Assert.Contains("Plan: 1 to create, 1 to update, 1 to delete, 1 failed.", stdout, StringComparison.Ordinal);
         Assert.Contains("entity 'bad' of blueprint 'service' /properties/stars", stderr, StringComparison.Ordinal);
 
         using var catalog = new PortCatalog(new Sqlite.SqliteEntityStore(db));
