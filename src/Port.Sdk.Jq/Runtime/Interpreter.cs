@@ -27,7 +27,7 @@ internal sealed class Interpreter(JqRunOptions options, JqOptions compileOptions
     {
         if (++_steps > Options.MaxSteps)
         {
-            throw new JqLimitException($"The jq program exceeded its step budget of {Options.MaxSteps} (MaxSteps).");
+            throw new JqLimitException(JqLimit.Steps, Options.MaxSteps, $"The jq program exceeded its step budget of {Options.MaxSteps} (MaxSteps).");
         }
 
         if ((_steps & 1023) == 0)
@@ -41,7 +41,7 @@ internal sealed class Interpreter(JqRunOptions options, JqOptions compileOptions
         if (++_depth > Options.MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             _depth--;
-            throw new JqLimitException($"The jq program exceeded its recursion depth limit of {Options.MaxDepth} (MaxDepth), or the stack of this thread.");
+            throw new JqLimitException(JqLimit.Depth, Options.MaxDepth, $"The jq program exceeded its recursion depth limit of {Options.MaxDepth} (MaxDepth), or the stack of this thread.");
         }
     }
 
