@@ -115,6 +115,10 @@ public sealed class JqFilter
         {
             throw Limits.StackExhausted("the jq program", ex);
         }
+        catch (OutOfMemoryException ex)
+        {
+            throw OutOfMemory(ex);
+        }
         finally
         {
             Limits.Exit(previous);
@@ -151,6 +155,10 @@ public sealed class JqFilter
             {
                 throw new JqException("break");
             }
+            catch (OutOfMemoryException ex)
+            {
+                throw OutOfMemory(ex);
+            }
             finally
             {
                 Limits.Exit(previous);
@@ -164,6 +172,9 @@ public sealed class JqFilter
             yield return values.Current;
         }
     }
+
+    private static JqLimitException OutOfMemory(OutOfMemoryException ex)
+        => new(JqLimit.Memory, 0, "The jq program ran out of memory; the values it built were released.", ex);
 
     private static JqLimitException TooManyOutputs(JqRunOptions options)
         => new(JqLimit.Outputs, options.MaxOutputs, $"The jq program produced more than {options.MaxOutputs} outputs (MaxOutputs).");

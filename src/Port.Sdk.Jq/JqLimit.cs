@@ -23,4 +23,11 @@ public enum JqLimit
 
     /// <summary>The length of a string the program builds, <see cref="JqRunOptions.MaxStringLength"/>.</summary>
     StringLength,
+
+    /// <summary>
+    /// The process ran out of memory (its GC heap limit, such as <c>DOTNET_GCHeapHardLimit</c>) while the run built its
+    /// values: the run is abandoned and what it built becomes garbage. A last resort behind the size limits, which stop
+    /// one value from growing; many values alive at once (<c>[paths]</c> of a deep input) can still fill the heap.
+    /// </summary>
+    Memory,
 }

@@ -36,6 +36,27 @@ internal sealed class Interpreter(JqRunOptions options, JqOptions compileOptions
         }
     }
 
+    /// <summary>
+    /// Counts the work of copying <paramref name="units"/> items or characters (one step per 32): building a value by
+    /// appending to a copy, <c>reduce ... (""; . + "x")</c>, is quadratic, and must spend the step budget as it goes.
+    /// </summary>
+    public void Work(long units)
+    {
+        var steps = units >> 5;
+        if (steps == 0)
+        {
+            return;
+        }
+
+        _steps += steps;
+        if (_steps > Options.MaxSteps)
+        {
+            throw new JqLimitException(JqLimit.Steps, Options.MaxSteps, $"The jq program exceeded its step budget of {Options.MaxSteps} (MaxSteps).");
+        }
+
+        Options.CancellationToken.ThrowIfCancellationRequested();
+    }
+
     public void Enter()
     {
         if (++_depth > Options.MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())

@@ -30,6 +30,10 @@ internal static class Limits
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Step() => t_current?.Step();
 
+    /// <summary>Counts the work of copying <paramref name="units"/> items or characters, see <see cref="Interpreter.Work"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Work(long units) => t_current?.Work(units);
+
     /// <summary>Fails before an array or object of <paramref name="count"/> items is built, when that is over the limit.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void CheckCollection(long count)

@@ -321,6 +321,7 @@ internal static class ValueOps
                     }
 
                     var obj = value.Kind == JqKind.Null ? new JqObject(1) : value.Object;
+                    Limits.Work(obj.Count);
                     obj.TryGetValue(key.String, out var child);
                     return JqValue.FromObject(obj.With(key.String, SetPath(child, path, at + 1, replacement)));
                 }
@@ -337,6 +338,7 @@ internal static class ValueOps
                         throw new JqException("Cannot set array element at NaN index");
                     }
 
+                    Limits.Work(value.Kind == JqKind.Array ? value.Array.Count : 0);
                     var list = value.Kind == JqKind.Null ? new List<JqValue>() : new List<JqValue>(value.List);
                     var index = (long)Math.Floor(key.Number);
                     if (index < 0)
@@ -571,12 +573,14 @@ internal static class ValueOps
         if (a.Kind == JqKind.String && b.Kind == JqKind.String)
         {
             Limits.CheckString((long)a.String.Length + b.String.Length);
+            Limits.Work((long)a.String.Length + b.String.Length);
             return JqValue.FromString(string.Concat(a.String, b.String));
         }
 
         if (a.Kind == JqKind.Array && b.Kind == JqKind.Array)
         {
             Limits.CheckCollection((long)a.Array.Count + b.Array.Count);
+            Limits.Work((long)a.Array.Count + b.Array.Count);
             var list = new List<JqValue>(a.Array.Count + b.Array.Count);
             list.AddRange(a.Array);
             list.AddRange(b.Array);
@@ -586,6 +590,7 @@ internal static class ValueOps
         if (a.Kind == JqKind.Object && b.Kind == JqKind.Object)
         {
             Limits.CheckCollection((long)a.Object.Count + b.Object.Count);
+            Limits.Work((long)a.Object.Count + b.Object.Count);
             var result = a.Object.Clone(b.Object.Count);
             for (var i = 0; i < b.Object.Count; i++)
             {
@@ -639,6 +644,7 @@ internal static class ValueOps
 
             var n = (int)Math.Min(Math.Floor(count), int.MaxValue / Math.Max(1, text.Length));
             Limits.CheckString((long)n * text.Length);
+            Limits.Work((long)n * text.Length);
 
             return JqValue.FromString(new StringBuilder(text.Length * n).Insert(0, text, n).ToString());
         }

@@ -43,14 +43,14 @@ public sealed class ParserLimitsTests
     }
 
     [Fact]
-    public void Compile_ChainJustOverTheLimit_PointsAtTheDeepestTerm()
+    public void Compile_ChainJustOverTheLimit_PointsIntoTheDeepestOperation()
     {
         var program = string.Join(" + ", Enumerable.Repeat("1", 1_001));
 
         var ex = Assert.Throws<JqParseException>(() => JqFilter.Compile(program));
 
         Assert.Equal("the program is nested more than 1000 levels deep (JqOptions.MaxDepth)", ex.Reason);
-        Assert.Equal((1, 1), (ex.Line, ex.Column));
+        Assert.Equal((1, 5), (ex.Line, ex.Column));
         Assert.Equal(1001, JqFilter.Compile(program, new JqOptions { MaxDepth = 1_002 }).First(JqValue.Null)!.Value.Number);
     }
 
