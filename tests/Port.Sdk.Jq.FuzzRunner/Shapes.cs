@@ -61,7 +61,7 @@ internal static class Shapes
     /// <summary>Programs whose shape is the attack: long chains of operators, deep nesting, and values built to grow.</summary>
     public static string DeepProgram(Random random)
     {
-        var n = random.Next(1, 4) switch { 1 => random.Next(10, 200), 2 => random.Next(500, 5_000), _ => random.Next(20_000, 200_000) };
+        var n = random.Next(1, 4) switch { 1 => random.Next(10, 200), 2 => random.Next(500, 5_000), _ => random.Next(20_000, 60_000) };
         return random.Next(12) switch
         {
             0 => string.Join(" , ", Enumerable.Repeat(".", n)),

@@ -642,7 +642,13 @@ internal static class ValueOps
                 return JqValue.Null;
             }
 
-            var n = (int)Math.Min(Math.Floor(count), int.MaxValue / Math.Max(1, text.Length));
+            if (Math.Floor(count) * text.Length >= int.MaxValue - 8)
+            {
+                // jq's own limit (an int of bytes): a jq error, which try catches.
+                throw new JqException("Repeat string result too long");
+            }
+
+            var n = (int)Math.Floor(count);
             Limits.CheckString((long)n * text.Length);
             Limits.Work((long)n * text.Length);
 

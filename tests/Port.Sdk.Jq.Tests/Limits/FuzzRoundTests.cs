@@ -17,7 +17,7 @@ public sealed class FuzzRoundTests
     {
         var iterations = Environment.GetEnvironmentVariable("PORT_FUZZ_ITERATIONS") is { Length: > 0 } configured
             ? int.Parse(configured, CultureInfo.InvariantCulture)
-            : 1_200;
+            : 600;
         var seed = Environment.GetEnvironmentVariable("PORT_FUZZ_SEED") is { Length: > 0 } configuredSeed ? configuredSeed : "20261201";
         var suite = Path.Combine(RepositoryPaths.Conformance, "jq", "jq.test");
 

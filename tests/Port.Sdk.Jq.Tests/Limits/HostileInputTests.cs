@@ -81,7 +81,8 @@ public sealed class HostileInputTests
         else
         {
             Assert.True(code is 2 or 5, $"exit {code}: {stderr}");
-            AssertOneErrorLine(stderr, "deep");
+            AssertOneErrorLine(stderr, "jq: error (at <stdin>:0): ");
+            Assert.Matches("too deep|nested too deeply|recursion depth limit of 10000 \\(MaxDepth\\)|ran out of memory|\\(MaxSteps\\)", stderr);
         }
     }
 
@@ -145,7 +146,7 @@ public sealed class HostileInputTests
     }
 
     [Theory]
-    [InlineData("1e20 | todate", "gmtime() cannot represent 100000000000000000000")]
+    [InlineData("1e20 | todate", "gmtime() cannot represent 1e+20")]
     [InlineData("[1e20, 0, 1, 0, 0, 0, 0, 0] | mktime", "mktime cannot represent the date")]
     [InlineData("[2024, 1e10, 1, 0, 0, 0, 0, 0] | mktime", "mktime cannot represent the date")]
     public void ImpossibleDate_IsJqError_EvenUnderTry(string program, string message)

@@ -150,21 +150,21 @@ public sealed class JqLimitsTests
     [Fact]
     public void DeepValueBuiltByProgram_ContainsFlattenEquality_FailWithDepthLimit()
     {
-        foreach (var operation in new[] { "contains(.)", "flatten", ". == .", "[., .] | sort", "inside(.)", "unique" })
+        foreach (var operation in new[] { "contains(.)", ". == .", "[., .] | sort", "inside(.)", "[., .] | unique" })
         {
             var ex = Record.Exception(() => Run($"reduce range(100000) as $i (0; [.]) | {operation}"));
 
             // Beyond 10,000 levels jq's own errors (Containment check too deep, Equality check too deep), or the stack guard.
-            var error = Assert.IsAssignableFrom<JqException>(ex);
-            Assert.True(error is JqLimitException { Limit: JqLimit.Depth } || error.Message.Contains("too deep", StringComparison.Ordinal), $"{operation}: {error.GetType().Name}: {error.Message}");
+            Assert.True(
+                ex is JqLimitException { Limit: JqLimit.Depth } || (ex is JqException && ex.Message.Contains("too deep", StringComparison.Ordinal)),
+                $"{operation}: {ex?.GetType().Name ?? "no error"}: {ex?.Message}");
         }
     }
 
     [Fact]
     public void DeepValueBuiltByProgram_PrintsAsJqDoes()
     {
-        Assert.Equal(["19"], Run("reduce range(100000) as $i (0; [.]) | tojson | .[9990:] | length"));
-        Assert.EndsWith("[<skipped: too deep>]]]]]]]]]]", Run("reduce range(100000) as $i (0; [.]) | tojson | .[10000:10030]")[0].TrimEnd('"'), StringComparison.Ordinal);
+        Assert.Equal(["true"], Run("reduce range(100000) as $i (0; [.]) | tojson | test(\"^\\\\[{10001}<skipped: too deep>\\\\]{10001}$\")"));
     }
 
     [Fact]
