@@ -18,8 +18,8 @@ internal static class Shapes
     {
         var deepArray = new string('[', 9_000) + new string(']', 9_000);
         var deepObject = string.Concat(Enumerable.Repeat("{\"a\":", 9_000)) + "1" + new string('}', 9_000);
-        var wide = "[" + string.Join(',', Enumerable.Range(0, 50_000)) + "]";
-        var wideObject = "{" + string.Join(',', Enumerable.Range(0, 20_000).Select(i => $"\"k{i}\":{i}")) + "}";
+        var wide = "[" + string.Join(',', Enumerable.Range(0, 10_000)) + "]";
+        var wideObject = "{" + string.Join(',', Enumerable.Range(0, 5_000).Select(i => $"\"k{i}\":{i}")) + "}";
         var mixed = "[1,[2,[3,{\"a\":[4,{\"b\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!\"}]}]],\"text\",null,true,{\"c\":[]}]";
         return [.. new[] { "null", "1", "\"text\"", "[1,[2],{\"a\":3}]", "{\"a\":{\"b\":[1,2]},\"c\":\"x\"}", deepArray, deepObject, wide, wideObject, mixed }
             .Select(json => JqValue.Parse(Encoding.UTF8.GetBytes(json)))];
