@@ -50,9 +50,22 @@ public class JqException : Exception
 }
 
 /// <summary>
-/// A jq limit was reached: the step budget, the output limit, the recursion depth, or cancellation. A jq program cannot
-/// catch it with <c>try</c>, so a configuration file cannot opt out of the limits it runs under.
+/// A jq limit was reached: the step budget, the output count, the recursion or value depth, or the size of a value being
+/// built (see <see cref="JqRunOptions"/>). A jq program cannot catch it with <c>try</c> or <c>?</c>, so a configuration file
+/// cannot opt out of the limits it runs under; the host catches it like any <see cref="JqException"/>.
 /// </summary>
+/// <example>
+/// <code>
+/// try
+/// {
+///     var outputs = filter.Run(input, new JqRunOptions { MaxSteps = 1_000_000 }).ToList();
+/// }
+/// catch (JqLimitException ex) when (ex.Limit == JqLimit.Steps)
+/// {
+///     // The program ran too long on this item: report it and go on with the next.
+/// }
+/// </code>
+/// </example>
 public sealed class JqLimitException : JqException
 {
     /// <summary>Initializes a new instance of the <see cref="JqLimitException"/> class.</summary>
@@ -74,6 +87,24 @@ public sealed class JqLimitException : JqException
         : base(message, innerException)
     {
     }
+
+    /// <summary>Initializes a new instance of the <see cref="JqLimitException"/> class for a limit and its value.</summary>
+    /// <param name="limit">Which limit was reached.</param>
+    /// <param name="maximum">The limit's value in the run's options.</param>
+    /// <param name="message">The message, naming the limit and the option that sets it.</param>
+    /// <param name="innerException">The exception that caused this one, if any.</param>
+    public JqLimitException(JqLimit limit, long maximum, string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Limit = limit;
+        Maximum = maximum;
+    }
+
+    /// <summary>Gets which limit was reached.</summary>
+    public JqLimit Limit { get; }
+
+    /// <summary>Gets the limit's value in the run's options (for <see cref="JqLimit.Depth"/> reached through the thread's stack, the <see cref="JqRunOptions.MaxDepth"/> in force); 0 when not recorded.</summary>
+    public long Maximum { get; }
 }
 
 /// <summary>A jq program that does not compile: a syntax error or an undefined function or variable.</summary>

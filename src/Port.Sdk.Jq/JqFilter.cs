@@ -47,12 +47,12 @@ public sealed class JqFilter
         var builtins = Functions.BuiltinLibrary.For(options.Functions);
         try
         {
-            var root = Parsing.Parser.Parse(program, builtins, options.VariableNames, options.FileName);
+            var root = Parsing.Parser.Parse(program, builtins, options.VariableNames, options.FileName, options.MaxDepth);
             return new JqFilter(program, root, options);
         }
         catch (InsufficientExecutionStackException)
         {
-            throw new JqParseException("the program is nested too deeply", program, 0);
+            throw new JqParseException($"the program is nested too deeply for this thread's stack (JqOptions.MaxDepth {options.MaxDepth})", program, 0);
         }
     }
 
@@ -106,20 +106,29 @@ public sealed class JqFilter
         // The usual mapping has one output: no enumerator chain at all.
         JqValue single = default;
         bool isSingle;
+        var previous = Limits.Enter(ctx);
         try
         {
             isSingle = _root.TrySingle(input, null, ctx, out single);
         }
         catch (InsufficientExecutionStackException ex)
         {
-            throw new JqLimitException("The jq program recursed deeper than this thread's stack allows.", ex);
+            throw Limits.StackExhausted("the jq program", ex);
+        }
+        catch (OutOfMemoryException ex)
+        {
+            throw OutOfMemory(ex);
+        }
+        finally
+        {
+            Limits.Exit(previous);
         }
 
         if (isSingle)
         {
             if (options.MaxOutputs < 1)
             {
-                throw new JqLimitException($"The jq program produced more than {options.MaxOutputs} outputs (MaxOutputs).");
+                throw TooManyOutputs(options);
             }
 
             yield return single;
@@ -130,6 +139,7 @@ public sealed class JqFilter
         using var values = _root.Eval(input, null, ctx).GetEnumerator();
         while (true)
         {
+            previous = Limits.Enter(ctx);
             try
             {
                 if (!values.MoveNext())
@@ -139,21 +149,35 @@ public sealed class JqFilter
             }
             catch (InsufficientExecutionStackException ex)
             {
-                throw new JqLimitException("The jq program recursed deeper than this thread's stack allows.", ex);
+                throw Limits.StackExhausted("the jq program", ex);
             }
             catch (BreakException)
             {
                 throw new JqException("break");
             }
+            catch (OutOfMemoryException ex)
+            {
+                throw OutOfMemory(ex);
+            }
+            finally
+            {
+                Limits.Exit(previous);
+            }
 
             if (++outputs > options.MaxOutputs)
             {
-                throw new JqLimitException($"The jq program produced more than {options.MaxOutputs} outputs (MaxOutputs).");
+                throw TooManyOutputs(options);
             }
 
             yield return values.Current;
         }
     }
+
+    private static JqLimitException OutOfMemory(OutOfMemoryException ex)
+        => new(JqLimit.Memory, 0, "The jq program ran out of memory; the values it built were released.", ex);
+
+    private static JqLimitException TooManyOutputs(JqRunOptions options)
+        => new(JqLimit.Outputs, options.MaxOutputs, $"The jq program produced more than {options.MaxOutputs} outputs (MaxOutputs).");
 
     /// <summary>Runs the filter on a <see cref="JsonNode"/> and yields its outputs as nodes.</summary>
     /// <param name="input">The input; <see langword="null"/> is JSON <c>null</c>.</param>

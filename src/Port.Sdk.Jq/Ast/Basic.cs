@@ -118,6 +118,8 @@ internal sealed class LiteralNode(JqValue value) : Node
 /// <summary><c>t[k]</c>, <c>t.name</c>, <c>t."name"</c>.</summary>
 internal sealed class IndexNode(Node target, Node key) : Node
 {
+    internal override IEnumerable<Node> Children => [Target, Key];
+
     public Node Target { get; } = target;
 
     public Node Key { get; } = key;
@@ -197,6 +199,8 @@ internal sealed class IndexNode(Node target, Node key) : Node
 /// <summary><c>t[from:to]</c>.</summary>
 internal sealed class SliceNode(Node target, Node? from, Node? to) : Node
 {
+    internal override IEnumerable<Node> Children => [target, .. from is null ? Array.Empty<Node>() : [from], .. to is null ? Array.Empty<Node>() : [to]];
+
     protected override bool ComputeIsStatic() => target.IsStatic && (from?.IsStatic ?? true) && (to?.IsStatic ?? true);
 
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
@@ -258,6 +262,8 @@ internal sealed class SliceNode(Node target, Node? from, Node? to) : Node
 /// <summary><c>t[]</c>.</summary>
 internal sealed class IterateNode(Node target) : Node
 {
+    internal override IEnumerable<Node> Children => [target];
+
     protected override bool ComputeIsStatic() => target.IsStatic;
 
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
@@ -388,6 +394,8 @@ internal sealed class VariableNode(string name) : Node
 /// <summary><c>"text \(f) text"</c>, optionally under a format (<c>@base64 "..."</c>).</summary>
 internal sealed class StringNode(IReadOnlyList<object> parts, string? format) : Node
 {
+    internal override IEnumerable<Node> Children => parts.OfType<Node>();
+
     protected override bool ComputeIsStatic() => parts.All(p => p is string || ((Node)p).IsStatic);
 
     public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
@@ -505,6 +513,8 @@ internal sealed class FormatNode(string format) : Node
 /// <summary><c>[f]</c>.</summary>
 internal sealed class ArrayNode(Node? body) : Node
 {
+    internal override IEnumerable<Node> Children => body is null ? [] : [body];
+
     protected override bool ComputeIsStatic() => body?.IsStatic ?? true;
 
     public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
@@ -519,6 +529,7 @@ internal sealed class ArrayNode(Node? body) : Node
         foreach (var item in body.Eval(input, env, ctx))
         {
             ctx.Step();
+            Limits.CheckCollection(items.Count + 1L);
             items.Add(item);
         }
 
@@ -538,6 +549,7 @@ internal sealed class ArrayNode(Node? body) : Node
         foreach (var value in body.Eval(input, env, ctx))
         {
             ctx.Step();
+            Limits.CheckCollection(items.Count + 1L);
             items.Add(value);
         }
 
@@ -555,6 +567,8 @@ internal sealed class ArrayNode(Node? body) : Node
 /// <summary><c>{k: v, ...}</c>.</summary>
 internal sealed class ObjectNode(IReadOnlyList<(Node Key, Node Value)> entries) : Node
 {
+    internal override IEnumerable<Node> Children => entries.SelectMany(e => new[] { e.Key, e.Value });
+
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {
         if (TrySingle(input, env, ctx, out var built))

@@ -52,6 +52,8 @@ internal sealed class StrongBox<T>
 /// <summary><c>f?</c> and <c>try f</c>, <c>try f catch g</c>.</summary>
 internal sealed class TryNode(Node body, Node? handler, bool isPostfix) : Node
 {
+    internal override IEnumerable<Node> Children => handler is null ? [body] : [body, handler];
+
     protected override bool ComputeIsStatic() => body.IsStatic && (handler?.IsStatic ?? true);
 
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
@@ -116,6 +118,8 @@ internal sealed class TryNode(Node body, Node? handler, bool isPostfix) : Node
 /// <summary><c>if c then a elif c2 then b else d end</c> (elif chains are nested ifs).</summary>
 internal sealed class IfNode(Node condition, Node then, Node? otherwise) : Node
 {
+    internal override IEnumerable<Node> Children => otherwise is null ? [condition, then] : [condition, then, otherwise];
+
     protected override bool ComputeIsStatic() => condition.IsStatic && then.IsStatic && (otherwise?.IsStatic ?? true);
 
     public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
@@ -191,6 +195,8 @@ internal sealed class IfNode(Node condition, Node then, Node? otherwise) : Node
 /// <summary><c>reduce SOURCE as $p (INIT; UPDATE)</c>.</summary>
 internal sealed class ReduceNode(Node source, Pattern[] patterns, Node init, Node update) : Node
 {
+    internal override IEnumerable<Node> Children => [source, init, update];
+
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {
         foreach (var initial in init.Eval(input, env, ctx))
@@ -263,6 +269,8 @@ internal sealed class ReduceNode(Node source, Pattern[] patterns, Node init, Nod
 /// <summary><c>foreach SOURCE as $p (INIT; UPDATE; EXTRACT)</c>.</summary>
 internal sealed class ForeachNode(Node source, Pattern[] patterns, Node init, Node update, Node? extract) : Node
 {
+    internal override IEnumerable<Node> Children => extract is null ? [source, init, update] : [source, init, update, extract];
+
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {
         foreach (var initial in init.Eval(input, env, ctx))
@@ -343,6 +351,8 @@ internal sealed class ForeachNode(Node source, Pattern[] patterns, Node init, No
 /// <summary><c>SOURCE as $x | BODY</c>, with <c>?//</c> alternatives.</summary>
 internal sealed class BindNode(Node source, Pattern[] patterns, Node body) : Node
 {
+    internal override IEnumerable<Node> Children => [source, body];
+
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {
         foreach (var value in source.Eval(input, env, ctx))
@@ -435,6 +445,8 @@ internal sealed class BindNode(Node source, Pattern[] patterns, Node body) : Nod
 /// <summary><c>label $name | body</c>.</summary>
 internal sealed class LabelNode(string name, Node body) : Node
 {
+    internal override IEnumerable<Node> Children => [body];
+
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {
         var label = new object();

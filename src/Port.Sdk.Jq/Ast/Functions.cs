@@ -6,6 +6,8 @@ namespace Port.Sdk.Jq.Ast;
 /// <summary><c>def name(params): body; rest</c>.</summary>
 internal sealed class FunctionDefinitionNode(FunctionDefinition definition, Node rest) : Node
 {
+    internal override IEnumerable<Node> Children => [definition.Body, rest];
+
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx) => rest.Eval(input, Bind(env), ctx);
 
     public override IEnumerable<(JqValue, PathList?)> Paths(JqValue input, PathList? path, Env? env, Interpreter ctx)
@@ -57,6 +59,8 @@ internal sealed class NativeFunction(
 /// <summary>A call, resolved when the program is compiled: to a local definition, a jq-defined builtin, or a native builtin.</summary>
 internal sealed class CallNode : Node
 {
+    internal override IEnumerable<Node> Children => Arguments;
+
     private readonly FunctionDefinition[] _argumentDefinitions;
 
     public CallNode(string name, Node[] arguments, Closure? builtin, NativeFunction? native)
@@ -90,7 +94,15 @@ internal sealed class CallNode : Node
         if (Native?.Single is { } single)
         {
             ctx.Step();
-            value = single(input);
+            try
+            {
+                value = single(input);
+            }
+            catch (Exception ex) when (IsDataError(ex))
+            {
+                throw ToJqError(ex);
+            }
+
             return true;
         }
 
@@ -129,14 +141,56 @@ internal sealed class CallNode : Node
     {
         // An iterator, so that a native's error is raised while enumerating (where try can catch it), not when called.
         ctx.Step();
-        var values = Native is not null
-            ? Native.Invoke(input, Arguments, env, ctx)
-            : Invoke(Builtin ?? Env.LookupFunction(env, Name, Arguments.Length), input, env, ctx);
-        foreach (var value in values)
+        if (Native is null)
         {
-            yield return value;
+            foreach (var value in Invoke(Builtin ?? Env.LookupFunction(env, Name, Arguments.Length), input, env, ctx))
+            {
+                yield return value;
+            }
+
+            yield break;
+        }
+
+        // A .NET exception a builtin lets out on bad data (a date out of range, an overflow) is this call's jq error,
+        // which try can catch; it must not escape the engine.
+        IEnumerator<JqValue> values;
+        try
+        {
+            values = Native.Invoke(input, Arguments, env, ctx).GetEnumerator();
+        }
+        catch (Exception ex) when (IsDataError(ex))
+        {
+            throw ToJqError(ex);
+        }
+
+        using (values)
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!values.MoveNext())
+                    {
+                        yield break;
+                    }
+                }
+                catch (Exception ex) when (IsDataError(ex))
+                {
+                    throw ToJqError(ex);
+                }
+
+                yield return values.Current;
+            }
         }
     }
+
+    private static bool IsDataError(Exception ex)
+        => ex is ArgumentException or ArithmeticException or FormatException or TimeoutException or IndexOutOfRangeException
+            or InvalidOperationException or InvalidCastException;
+
+    private JqException ToJqError(Exception ex) => ex is System.Text.RegularExpressions.RegexMatchTimeoutException timeout
+        ? Functions.Regexes.TimeoutError(timeout)
+        : new JqException($"{Name}/{Arguments.Length}: {ex.Message}", ex);
 
     public override IEnumerable<(JqValue, PathList?)> Paths(JqValue input, PathList? path, Env? env, Interpreter ctx)
     {

@@ -9,6 +9,36 @@ internal abstract class Node
     /// <summary>The character offset of the node in the program, for messages.</summary>
     public int Position { get; init; }
 
+    /// <summary>Gets the nodes directly under this one, for checks over the whole tree (its depth).</summary>
+    internal virtual IEnumerable<Node> Children => [];
+
+    /// <summary>
+    /// The height of the tree under <paramref name="root"/>, found without recursion, and the deepest node: the parser
+    /// rejects a program deeper than <see cref="JqOptions.MaxDepth"/>, so evaluating, printing and analysing the tree
+    /// (which recurse) stay within the stack.
+    /// </summary>
+    internal static (int Height, Node Deepest) Measure(Node root)
+    {
+        var stack = new Stack<(Node Node, int Depth)>();
+        stack.Push((root, 1));
+        var (height, deepest) = (0, root);
+        while (stack.Count > 0)
+        {
+            var (node, depth) = stack.Pop();
+            if (depth > height)
+            {
+                (height, deepest) = (depth, node);
+            }
+
+            foreach (var child in node.Children)
+            {
+                stack.Push((child, depth + 1));
+            }
+        }
+
+        return (height, deepest);
+    }
+
     /// <summary>Produces the node's outputs for one input.</summary>
     public abstract IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx);
 

@@ -6,6 +6,8 @@ namespace Port.Sdk.Jq.Ast;
 /// <summary><c>a | b</c>.</summary>
 internal sealed class PipeNode(Node left, Node right) : Node
 {
+    internal override IEnumerable<Node> Children => [Left, Right];
+
     public Node Left { get; } = left;
 
     public Node Right { get; } = right;
@@ -54,38 +56,56 @@ internal sealed class PipeNode(Node left, Node right) : Node
     }
 }
 
-/// <summary><c>a, b</c>.</summary>
-internal sealed class CommaNode(Node left, Node right) : Node
+/// <summary><c>a, b, c</c>: one node for the whole chain, so a long list of alternatives does not nest.</summary>
+internal sealed class CommaNode(IReadOnlyList<Node> items) : Node
 {
-    protected override bool ComputeIsStatic() => left.IsStatic && right.IsStatic;
+    public IReadOnlyList<Node> Items { get; } = items;
+
+    internal override IEnumerable<Node> Children => Items;
+
+    protected override bool ComputeIsStatic() => Items.All(i => i.IsStatic);
 
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {
-        foreach (var value in left.Eval(input, env, ctx))
+        foreach (var item in Items)
         {
-            yield return value;
-        }
-
-        foreach (var value in right.Eval(input, env, ctx))
-        {
-            yield return value;
+            foreach (var value in item.Eval(input, env, ctx))
+            {
+                yield return value;
+            }
         }
     }
 
     public override IEnumerable<(JqValue, PathList?)> Paths(JqValue input, PathList? path, Env? env, Interpreter ctx)
-        => left.Paths(input, path, env, ctx).Concat(right.Paths(input, path, env, ctx));
+    {
+        foreach (var item in Items)
+        {
+            foreach (var result in item.Paths(input, path, env, ctx))
+            {
+                yield return result;
+            }
+        }
+    }
 
     public override void Write(StringBuilder builder)
     {
-        left.Write(builder);
-        builder.Append(", ");
-        right.Write(builder);
+        for (var i = 0; i < Items.Count; i++)
+        {
+            if (i > 0)
+            {
+                builder.Append(", ");
+            }
+
+            Items[i].Write(builder);
+        }
     }
 }
 
 /// <summary><c>-f</c>.</summary>
 internal sealed class NegateNode(Node body) : Node
 {
+    internal override IEnumerable<Node> Children => [body];
+
     protected override bool ComputeIsStatic() => body.IsStatic;
 
     public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
@@ -139,6 +159,8 @@ internal enum BinaryOperator
 /// <summary>Arithmetic and comparison. jq evaluates the right operand in the outer loop.</summary>
 internal sealed class BinaryNode(BinaryOperator op, Node left, Node right) : Node
 {
+    internal override IEnumerable<Node> Children => [left, right];
+
     public BinaryOperator Operator { get; } = op;
 
     protected override bool ComputeIsStatic() => left.IsStatic && right.IsStatic;
@@ -222,6 +244,8 @@ internal sealed class BinaryNode(BinaryOperator op, Node left, Node right) : Nod
 /// <summary><c>a and b</c>, <c>a or b</c>: the left operand in the outer loop, short-circuiting.</summary>
 internal sealed class LogicalNode(bool isAnd, Node left, Node right) : Node
 {
+    internal override IEnumerable<Node> Children => [left, right];
+
     protected override bool ComputeIsStatic() => left.IsStatic && right.IsStatic;
 
     public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
@@ -275,6 +299,8 @@ internal sealed class LogicalNode(bool isAnd, Node left, Node right) : Node
 /// <summary><c>a // b</c>: the truthy outputs of a (its errors ignored), or else the outputs of b.</summary>
 internal sealed class AlternativeNode(Node left, Node right) : Node
 {
+    internal override IEnumerable<Node> Children => [left, right];
+
     protected override bool ComputeIsStatic() => left.IsStatic && right.IsStatic;
 
     public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
@@ -414,6 +440,8 @@ internal enum AssignOperator
 /// <summary><c>lhs = rhs</c>, <c>lhs |= f</c>, <c>lhs += rhs</c> and the other update-assignments.</summary>
 internal sealed class AssignNode(AssignOperator op, Node left, Node right) : Node
 {
+    internal override IEnumerable<Node> Children => [left, right];
+
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
     {
         if (op == AssignOperator.Update)

@@ -88,7 +88,7 @@ internal sealed partial class BuiltinLibrary
         Simple("keys", v => Keys(v, sorted: true));
         Simple("keys_unsorted", v => Keys(v, sorted: false));
         Values("has", 1, (v, a) => Has(v, a[0]));
-        Values("contains", 1, (v, a) => v.Kind != a[0].Kind && !(v.Kind is JqKind.True or JqKind.False && a[0].Kind is JqKind.True or JqKind.False)
+        Values("contains", 1, (v, a) => v.Kind != a[0].Kind
             ? throw new JqException($"{v.TypeName} ({ValueOps.ErrorText(v)}) and {a[0].TypeName} ({ValueOps.ErrorText(a[0])}) cannot have their containment checked")
             : JqValue.FromBoolean(ValueOps.Contains(v, a[0])));
         Simple("add", v => v.Kind switch
@@ -261,7 +261,7 @@ internal sealed partial class BuiltinLibrary
         Add(new NativeFunction("recurse", 1, (input, args, env, ctx) => Recurse(input, null, args[0], env, ctx, paths: false).Select(p => p.Item1),
             (input, path, args, env, ctx) => Recurse(input, path, args[0], env, ctx, paths: true)));
         Add(new NativeFunction("first", 1, (input, args, env, ctx) => args[0].Eval(input, env, ctx).Take(1), (input, path, args, env, ctx) => args[0].Paths(input, path, env, ctx).Take(1)));
-        Add(new NativeFunction("repeat", 1, (input, args, env, ctx) => Repeat(input, args[0], null, env, ctx)));
+        Add(new NativeFunction("repeat", 1, (input, args, env, ctx) => RepeatForever(input, args[0], env, ctx)));
         Add(new NativeFunction("while", 2, (input, args, env, ctx) => Repeat(input, args[1], args[0], env, ctx)));
         Add(new NativeFunction("until", 2, (input, args, env, ctx) => Until(input, args[0], args[1], env, ctx)));
         Add(new NativeFunction("isempty", 1, (input, args, env, ctx) => One(JqValue.FromBoolean(!args[0].Eval(input, env, ctx).Any()))));
@@ -413,7 +413,23 @@ internal sealed partial class BuiltinLibrary
     }
 
     /// <summary>
-    /// <c>repeat(f)</c> (<c>def _r: ., (f | _r)</c>) and <c>while(cond; f)</c> (the same, while cond holds), depth first with
+    /// <c>repeat(f)</c> as jq 1.8.2 defines it (<c>def _repeat: f, _repeat</c>): <c>f</c> of the same input, again and again,
+    /// until an error (or <c>limit</c>) ends it; one step per round, so the step budget bounds a round with no outputs.
+    /// </summary>
+    private static IEnumerable<JqValue> RepeatForever(JqValue input, Node f, Env? env, Interpreter ctx)
+    {
+        while (true)
+        {
+            ctx.Step();
+            foreach (var value in f.Eval(input, env, ctx))
+            {
+                yield return value;
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>while(cond; f)</c> (<c>def _while: if cond then ., (f | _while) else empty end</c>), depth first with
     /// an explicit stack: jq runs these in constant stack through tail calls, so a long loop must not deepen the call stack.
     /// </summary>
     private static IEnumerable<JqValue> Repeat(JqValue input, Node update, Node? condition, Env? env, Interpreter ctx)
@@ -711,6 +727,7 @@ internal sealed partial class BuiltinLibrary
                 }
 
                 joined.Append(JoinPart(item));
+                Limits.CheckString(joined.Length);
             }
 
             return JqValue.FromString(joined.ToString());
@@ -957,10 +974,13 @@ internal sealed partial class BuiltinLibrary
         {
             if (item.Kind == JqKind.Array && depth > 0)
             {
+                Limits.EnsureStack("flatten");
+                Limits.Step();
                 Flatten(item.Array, depth - 1, result);
             }
             else
             {
+                Limits.CheckCollection(result.Count + 1L);
                 result.Add(item);
             }
         }

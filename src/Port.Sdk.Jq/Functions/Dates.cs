@@ -7,6 +7,9 @@ namespace Port.Sdk.Jq.Functions;
 /// <summary>jq's date builtins, in UTC: broken-down time is <c>[year, month (0-11), day, hours, minutes, seconds, weekday, yearday]</c>.</summary>
 internal static class Dates
 {
+    private static readonly double MinSeconds = (DateTime.MinValue - DateTime.UnixEpoch).TotalSeconds;
+    private static readonly double MaxSeconds = Math.Floor((DateTime.MaxValue - DateTime.UnixEpoch).TotalSeconds);
+
     public static JqValue GmTime(double seconds)
     {
         if (double.IsNaN(seconds) || double.IsInfinity(seconds))
@@ -15,6 +18,11 @@ internal static class Dates
         }
 
         var whole = Math.Floor(seconds);
+        if (whole < MinSeconds || whole > MaxSeconds)
+        {
+            throw new JqException($"gmtime() cannot represent {JqValue.FromNumber(seconds).ToJson()}: dates must be in the years 1 to 9999");
+        }
+
         var time = DateTime.UnixEpoch.AddSeconds(whole);
         return Broken(time, seconds - whole);
     }
@@ -35,10 +43,26 @@ internal static class Dates
         // Missing trailing fields default to the start of the period, as jq 1.8 allows.
         var a = value.Array;
         double Field(int i, double fallback) => i < a.Count ? a[i].Number : fallback;
-        var result = new DateTime((int)Field(0, 1970), 1, 1, 0, 0, 0, DateTimeKind.Utc)
-            .AddMonths((int)Field(1, 0)).AddDays(Field(2, 1) - 1).AddHours(Field(3, 0)).AddMinutes(Field(4, 0)).AddSeconds(Math.Floor(Field(5, 0)));
-        return result;
+        var year = Field(0, 1970);
+        var month = Field(1, 0);
+        if (!(year is >= 1 and <= 9999) || !(Math.Abs(month) <= 12 * 10_000))
+        {
+            throw OutOfRange(value, function);
+        }
+
+        try
+        {
+            return new DateTime((int)year, 1, 1, 0, 0, 0, DateTimeKind.Utc)
+                .AddMonths((int)month).AddDays(Field(2, 1) - 1).AddHours(Field(3, 0)).AddMinutes(Field(4, 0)).AddSeconds(Math.Floor(Field(5, 0)));
+        }
+        catch (ArgumentException)
+        {
+            throw OutOfRange(value, function);
+        }
     }
+
+    private static JqException OutOfRange(JqValue value, string function)
+        => new($"{function} cannot represent the date {ValueOps.ErrorText(value)}: dates must be in the years 1 to 9999");
 
     public static JqValue MkTime(JqValue value)
     {
@@ -250,7 +274,11 @@ internal static class Dates
                             pos++;
                         }
 
-                        var epoch = long.Parse(text.AsSpan(start, pos - start), CultureInfo.InvariantCulture);
+                        if (!long.TryParse(text.AsSpan(start, pos - start), CultureInfo.InvariantCulture, out var epoch) || epoch < MinSeconds || epoch > MaxSeconds)
+                        {
+                            throw Fail(text, f);
+                        }
+
                         var t = DateTime.UnixEpoch.AddSeconds(epoch);
                         (year, month, day, hour, minute, second) = (t.Year, t.Month, t.Day, t.Hour, t.Minute, t.Second);
                         break;

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Text;
 using System.Text.RegularExpressions;
 using Port.Sdk.Jq.Ast;
 using Port.Sdk.Jq.Runtime;
@@ -8,8 +8,14 @@ namespace Port.Sdk.Jq.Functions;
 /// <summary>jq's regex builtins on .NET regular expressions, whose syntax covers the Oniguruma (Perl) syntax jq uses.</summary>
 internal static class Regexes
 {
-    private static readonly ConcurrentDictionary<(string, RegexOptions), Regex> Cache = new();
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+    private static readonly RegexCache Cache = new(RegexCache.DefaultCapacity);
+
+    /// <summary>Gets how many compiled patterns the process-wide cache holds (at most <see cref="RegexCache.DefaultCapacity"/>).</summary>
+    internal static int CachedPatterns => Cache.Count;
+
+    /// <summary>The jq error for a match that ran past <see cref="JqRunOptions.RegexMatchTimeout"/>.</summary>
+    public static JqException TimeoutError(RegexMatchTimeoutException ex)
+        => new($"{JqValue.FromString(ex.Pattern).ToJson()} (at offset 0) timed out after {ex.MatchTimeout.TotalSeconds:0.###} s matching a string of {ex.Input.Length} characters (RegexMatchTimeout)", ex);
 
     private static (Regex Regex, bool Global, bool SkipEmpty) Compile(JqValue input, JqValue pattern, JqValue flags)
     {
@@ -50,7 +56,7 @@ internal static class Regexes
 
         try
         {
-            var regex = Cache.GetOrAdd((pattern.String, options), static key => new Regex(key.Item1, key.Item2, Timeout));
+            var regex = Cache.Get(pattern.String, options, Limits.Current.RegexMatchTimeout);
             return (regex, global, skipEmpty);
         }
         catch (ArgumentException ex)
@@ -62,12 +68,20 @@ internal static class Regexes
     public static bool Test(JqValue input, JqValue pattern, JqValue flags)
     {
         var (regex, _, skipEmpty) = Compile(input, pattern, flags);
-        return skipEmpty ? Matches(regex, input.String, global: true, skipEmpty).Any() : regex.IsMatch(input.String);
+        try
+        {
+            return skipEmpty ? Matches(regex, input.String, global: true, skipEmpty).Any() : regex.IsMatch(input.String);
+        }
+        catch (RegexMatchTimeoutException ex)
+        {
+            throw TimeoutError(ex);
+        }
     }
 
+    /// <summary>The matches in order, each found once (no re-scan from the start): linear in the text for a linear pattern.</summary>
     private static IEnumerable<System.Text.RegularExpressions.Match> Matches(Regex regex, string text, bool global, bool skipEmpty)
     {
-        var match = regex.Match(text);
+        var match = Run(() => regex.Match(text));
         while (match.Success)
         {
             if (!(skipEmpty && match.Length == 0))
@@ -85,7 +99,20 @@ internal static class Regexes
                 yield break;
             }
 
-            match = match.Length == 0 ? regex.Match(text, match.Index + (char.IsHighSurrogate(text[match.Index]) ? 2 : 1)) : match.NextMatch();
+            var previous = match;
+            match = Run(() => previous.Length == 0 ? regex.Match(text, previous.Index + (char.IsHighSurrogate(text[previous.Index]) ? 2 : 1)) : previous.NextMatch());
+        }
+    }
+
+    private static System.Text.RegularExpressions.Match Run(Func<System.Text.RegularExpressions.Match> match)
+    {
+        try
+        {
+            return match();
+        }
+        catch (RegexMatchTimeoutException ex)
+        {
+            throw TimeoutError(ex);
         }
     }
 
@@ -165,7 +192,8 @@ internal static class Regexes
 
     /// <summary>
     /// <c>sub</c> and <c>gsub</c>, as jq 1.8 defines them: the replacement filter runs on each match's named captures, and
-    /// its n-th outputs across matches build the n-th result. With no match, the input is the result.
+    /// its n-th outputs across matches build the n-th result. With no match, the input is the result. Each result grows in
+    /// a builder over the list of matches (linear, as jq is), within the string limit, one step per match.
     /// </summary>
     public static IEnumerable<JqValue> Substitute(JqValue input, Node[] args, Env? env, Interpreter ctx, bool global)
     {
@@ -175,29 +203,30 @@ internal static class Regexes
             {
                 var (regex, isGlobal, skipEmpty) = Compile(input, pattern, flags);
                 var text = input.String;
-                var results = new List<string?>();
+                var results = new List<StringBuilder?>();
                 var position = 0;
                 var matched = false;
+                var names = regex.GetGroupNumbers().Where(g => g > 0).Select(g => (Number: g, Name: regex.GroupNameFromNumber(g)))
+                    .Where(g => !int.TryParse(g.Name, out _)).ToArray();
                 foreach (var match in Matches(regex, text, global || isGlobal, skipEmpty))
                 {
+                    ctx.Step();
                     matched = true;
-                    var captures = new JqObject();
-                    for (var g = 1; g < match.Groups.Count; g++)
+                    var captures = new JqObject(names.Length);
+                    foreach (var (number, name) in names)
                     {
-                        var name = regex.GroupNameFromNumber(g);
-                        if (!int.TryParse(name, out _))
-                        {
-                            captures.SetInPlace(name, match.Groups[g].Success ? JqValue.FromString(match.Groups[g].Value) : JqValue.Null);
-                        }
+                        var group = match.Groups[number];
+                        captures.SetInPlace(name, group.Success ? JqValue.FromString(group.Value) : JqValue.Null);
                     }
 
-                    var gap = text[position..match.Index];
+                    var gapStart = position;
+                    var gapLength = match.Index - position;
                     var index = 0;
                     foreach (var replacement in args[1].Eval(JqValue.FromObject(captures), env, ctx))
                     {
                         if (replacement.Kind != JqKind.String)
                         {
-                            var soFar = JqValue.FromString(gap);
+                            var soFar = JqValue.FromString(text.Substring(gapStart, gapLength));
                             throw new JqException($"{soFar.TypeName} ({ValueOps.ErrorText(soFar)}) and {replacement.TypeName} ({ValueOps.ErrorText(replacement)}) cannot be added");
                         }
 
@@ -206,7 +235,9 @@ internal static class Regexes
                             results.Add(null);
                         }
 
-                        results[index] = (results[index] ?? string.Empty) + gap + replacement.String;
+                        var builder = results[index] ??= new StringBuilder();
+                        Limits.CheckString((long)builder.Length + gapLength + replacement.String.Length);
+                        builder.Append(text, gapStart, gapLength).Append(replacement.String);
                         index++;
                     }
 
@@ -219,10 +250,11 @@ internal static class Regexes
                     continue;
                 }
 
-                var tail = text[position..];
+                var tailLength = text.Length - position;
                 foreach (var result in results)
                 {
-                    yield return JqValue.FromString((result ?? string.Empty) + tail);
+                    Limits.CheckString((long)(result?.Length ?? 0) + tailLength);
+                    yield return JqValue.FromString(result is null ? text[position..] : result.Append(text, position, tailLength).ToString());
                 }
             }
         }

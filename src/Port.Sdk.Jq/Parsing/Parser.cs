@@ -17,19 +17,22 @@ internal sealed class Parser
     private readonly ISet<string> _globals;
     private readonly string _fileName;
     private readonly List<(string Name, int Arity)> _scope = [];
+    private readonly int _maxDepth;
+    private int _nesting;
 
-    private Parser(string source, Functions.BuiltinLibrary? builtins, ISet<string> globals, string fileName)
+    private Parser(string source, Functions.BuiltinLibrary? builtins, ISet<string> globals, string fileName, int maxDepth)
     {
         _lexer = new Lexer(source);
         _builtins = builtins;
         _globals = globals;
         _fileName = fileName;
+        _maxDepth = maxDepth;
     }
 
-    /// <summary>Parses a whole program.</summary>
-    public static Node Parse(string source, Functions.BuiltinLibrary? builtins, ISet<string> globals, string fileName)
+    /// <summary>Parses a whole program whose syntax tree may be at most <paramref name="maxDepth"/> levels deep.</summary>
+    public static Node Parse(string source, Functions.BuiltinLibrary? builtins, ISet<string> globals, string fileName, int maxDepth)
     {
-        var parser = new Parser(source, builtins, globals, fileName);
+        var parser = new Parser(source, builtins, globals, fileName, maxDepth);
         var node = parser.ParsePipe();
         var next = parser._lexer.Next();
         if (next.Kind != TokenKind.End)
@@ -37,13 +40,38 @@ internal sealed class Parser
             throw parser.Error($"unexpected {Describe(next)}", next.Start);
         }
 
+        // Chains of operators nest the tree without nesting the parser: measured once, here, over the whole tree.
+        var (height, deepest) = Node.Measure(node);
+        if (height > maxDepth)
+        {
+            throw parser.TooDeep(deepest.Position);
+        }
+
         return node;
     }
+
+    private JqParseException TooDeep(int position)
+        => Error($"the program is nested more than {_maxDepth} levels deep (JqOptions.MaxDepth)", position);
+
+    /// <summary>
+    /// Guards each recursion of the parser: its depth is bounded by the nesting of the program (several frames a level),
+    /// and by the thread's stack, so that no program overflows the stack while it is read.
+    /// </summary>
+    private void Enter()
+    {
+        if (++_nesting > 4L * _maxDepth || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            _nesting--;
+            throw TooDeep(_lexer.Peek().Start);
+        }
+    }
+
+    private void Leave() => _nesting--;
 
     /// <summary>Parses a sequence of definitions (the builtin library), adding each to <paramref name="bind"/> as it is read.</summary>
     public static void ParseDefinitions(string source, Functions.BuiltinLibrary builtins, Action<FunctionDefinition> bind)
     {
-        var parser = new Parser(source, builtins, new HashSet<string>(), "<builtin>");
+        var parser = new Parser(source, builtins, new HashSet<string>(), "<builtin>", int.MaxValue / 8);
         while (parser._lexer.Peek().Kind != TokenKind.End)
         {
             var definition = parser.ParseDefinition();
@@ -88,6 +116,19 @@ internal sealed class Parser
 
     private Node ParsePipe()
     {
+        Enter();
+        try
+        {
+            return ParsePipeCore();
+        }
+        finally
+        {
+            Leave();
+        }
+    }
+
+    private Node ParsePipeCore()
+    {
         if (PeekKeyword("def"))
         {
             var start = _lexer.Peek().Start;
@@ -98,15 +139,28 @@ internal sealed class Parser
             return new FunctionDefinitionNode(definition, rest) { Position = start };
         }
 
-        var left = ParseComma();
-        if (PeekOperator("|"))
+        // a | b | c in a loop (right-associated afterwards): a long pipeline does not deepen the parser.
+        var stages = new List<Node> { ParseComma() };
+        var positions = new List<int>();
+        while (PeekOperator("|"))
         {
-            var token = _lexer.Next();
-            var right = ParsePipe();
-            return new PipeNode(left, right) { Position = token.Start };
+            positions.Add(_lexer.Next().Start);
+            if (PeekKeyword("def"))
+            {
+                stages.Add(ParsePipe());
+                break;
+            }
+
+            stages.Add(ParseComma());
         }
 
-        return left;
+        var node = stages[^1];
+        for (var i = stages.Count - 2; i >= 0; i--)
+        {
+            node = new PipeNode(stages[i], node) { Position = positions[i] };
+        }
+
+        return node;
     }
 
     private FunctionDefinition ParseDefinition()
@@ -174,15 +228,21 @@ internal sealed class Parser
 
     private Node ParseComma()
     {
-        var left = ParseBinding();
-        while (PeekOperator(","))
+        var first = ParseBinding();
+        if (!PeekOperator(","))
         {
-            var token = _lexer.Next();
-            var right = ParseBinding();
-            left = new CommaNode(left, right) { Position = token.Start };
+            return first;
         }
 
-        return left;
+        var position = _lexer.Peek().Start;
+        var items = new List<Node> { first };
+        while (PeekOperator(","))
+        {
+            _lexer.Next();
+            items.Add(ParseBinding());
+        }
+
+        return new CommaNode(items) { Position = position };
     }
 
     /// <summary><c>E as $x | body</c>: as in jq 1.8, the source is the whole expression before <c>as</c> (<c>1 + 2 as $x</c> binds 3).</summary>
@@ -205,15 +265,30 @@ internal sealed class Parser
 
     private Node ParseAlternative()
     {
-        var left = ParseAssignment();
-        if (PeekOperator("//"))
+        Enter();
+        try
         {
-            var token = _lexer.Next();
-            var right = ParseAlternative();
-            return new AlternativeNode(left, right) { Position = token.Start };
-        }
+            // a // b // c in a loop, right-associated afterwards, as jq groups it.
+            var operands = new List<Node> { ParseAssignment() };
+            var positions = new List<int>();
+            while (PeekOperator("//"))
+            {
+                positions.Add(_lexer.Next().Start);
+                operands.Add(ParseAssignment());
+            }
 
-        return left;
+            var node = operands[^1];
+            for (var i = operands.Count - 2; i >= 0; i--)
+            {
+                node = new AlternativeNode(operands[i], node) { Position = positions[i] };
+            }
+
+            return node;
+        }
+        finally
+        {
+            Leave();
+        }
     }
 
     private Node ParseAssignment()
@@ -349,7 +424,17 @@ internal sealed class Parser
         if (PeekOperator("-"))
         {
             var token = _lexer.Next();
-            var body = ParseUnary();
+            Enter();
+            Node body;
+            try
+            {
+                body = ParseUnary();
+            }
+            finally
+            {
+                Leave();
+            }
+
             if (body is LiteralNode { Value.Kind: JqKind.Number } literal)
             {
                 return new LiteralNode(literal.Value.Negate()) { Position = token.Start };
@@ -462,6 +547,19 @@ internal sealed class Parser
     }
 
     private Node ParseTerm()
+    {
+        Enter();
+        try
+        {
+            return ParseTermCore();
+        }
+        finally
+        {
+            Leave();
+        }
+    }
+
+    private Node ParseTermCore()
     {
         var token = _lexer.Next();
         switch (token.Kind)
@@ -702,6 +800,19 @@ internal sealed class Parser
 
     private IfNode ParseIf(Token token)
     {
+        Enter();
+        try
+        {
+            return ParseIfCore(token);
+        }
+        finally
+        {
+            Leave();
+        }
+    }
+
+    private IfNode ParseIfCore(Token token)
+    {
         var condition = ParsePipe();
         Expect("then", "'then'");
         var then = ParsePipe();
@@ -881,14 +992,21 @@ internal sealed class Parser
     /// <summary>An object value: terms joined by <c>|</c> (no comma), as jq's grammar allows, and a little more.</summary>
     private Node ParseObjectValue()
     {
-        var left = ParseBinding();
-        if (PeekOperator("|"))
+        var stages = new List<Node> { ParseBinding() };
+        var positions = new List<int>();
+        while (PeekOperator("|"))
         {
-            var token = _lexer.Next();
-            return new PipeNode(left, ParseObjectValue()) { Position = token.Start };
+            positions.Add(_lexer.Next().Start);
+            stages.Add(ParseBinding());
         }
 
-        return left;
+        var node = stages[^1];
+        for (var i = stages.Count - 2; i >= 0; i--)
+        {
+            node = new PipeNode(stages[i], node) { Position = positions[i] };
+        }
+
+        return node;
     }
 
     private Pattern[] ParsePatterns()
@@ -904,6 +1022,19 @@ internal sealed class Parser
     }
 
     private Pattern ParsePattern()
+    {
+        Enter();
+        try
+        {
+            return ParsePatternCore();
+        }
+        finally
+        {
+            Leave();
+        }
+    }
+
+    private Pattern ParsePatternCore()
     {
         var token = _lexer.Next();
         if (token.Kind == TokenKind.Variable)

@@ -144,6 +144,7 @@ internal sealed class PathList(PathList? parent, JqValue key)
             return JqValue.EmptyArray;
         }
 
+        Limits.Work(path.Count);
         var items = new JqValue[path.Count];
         for (var p = path; p is not null; p = p.Parent)
         {

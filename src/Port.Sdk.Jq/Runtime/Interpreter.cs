@@ -27,7 +27,7 @@ internal sealed class Interpreter(JqRunOptions options, JqOptions compileOptions
     {
         if (++_steps > Options.MaxSteps)
         {
-            throw new JqLimitException($"The jq program exceeded its step budget of {Options.MaxSteps} (MaxSteps).");
+            throw new JqLimitException(JqLimit.Steps, Options.MaxSteps, $"The jq program exceeded its step budget of {Options.MaxSteps} (MaxSteps).");
         }
 
         if ((_steps & 1023) == 0)
@@ -36,12 +36,33 @@ internal sealed class Interpreter(JqRunOptions options, JqOptions compileOptions
         }
     }
 
+    /// <summary>
+    /// Counts the work of copying <paramref name="units"/> items or characters (one step per 32): building a value by
+    /// appending to a copy, <c>reduce ... (""; . + "x")</c>, is quadratic, and must spend the step budget as it goes.
+    /// </summary>
+    public void Work(long units)
+    {
+        var steps = units >> 5;
+        if (steps == 0)
+        {
+            return;
+        }
+
+        _steps += steps;
+        if (_steps > Options.MaxSteps)
+        {
+            throw new JqLimitException(JqLimit.Steps, Options.MaxSteps, $"The jq program exceeded its step budget of {Options.MaxSteps} (MaxSteps).");
+        }
+
+        Options.CancellationToken.ThrowIfCancellationRequested();
+    }
+
     public void Enter()
     {
         if (++_depth > Options.MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             _depth--;
-            throw new JqLimitException($"The jq program exceeded its recursion depth limit of {Options.MaxDepth} (MaxDepth), or the stack of this thread.");
+            throw new JqLimitException(JqLimit.Depth, Options.MaxDepth, $"The jq program exceeded its recursion depth limit of {Options.MaxDepth} (MaxDepth), or the stack of this thread.");
         }
     }
 

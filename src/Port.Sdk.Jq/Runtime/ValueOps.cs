@@ -10,7 +10,8 @@ internal static class ValueOps
     /// <summary>A value as jq quotes it in error messages: its JSON in at most 29 bytes, cut with "..." (inside the quotes of a string).</summary>
     public static string ErrorText(JqValue value)
     {
-        var json = value.ToJson();
+        // Only the start is shown: never print a large (or shared, exponentially large) value in full for a message.
+        var json = JqJsonWriter.Prefix(value, 64);
         if (Encoding.UTF8.GetByteCount(json) <= 29)
         {
             return json;
@@ -307,10 +308,7 @@ internal static class ValueOps
             return replacement;
         }
 
-        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
-        {
-            throw new JqLimitException("Path is too deep to set on this thread's stack.");
-        }
+        Limits.EnsureStack("setpath");
 
         var key = path[at];
         switch (key.Kind)
@@ -323,6 +321,7 @@ internal static class ValueOps
                     }
 
                     var obj = value.Kind == JqKind.Null ? new JqObject(1) : value.Object;
+                    Limits.Work(obj.Count);
                     obj.TryGetValue(key.String, out var child);
                     return JqValue.FromObject(obj.With(key.String, SetPath(child, path, at + 1, replacement)));
                 }
@@ -339,6 +338,7 @@ internal static class ValueOps
                         throw new JqException("Cannot set array element at NaN index");
                     }
 
+                    Limits.Work(value.Kind == JqKind.Array ? value.Array.Count : 0);
                     var list = value.Kind == JqKind.Null ? new List<JqValue>() : new List<JqValue>(value.List);
                     var index = (long)Math.Floor(key.Number);
                     if (index < 0)
@@ -354,6 +354,8 @@ internal static class ValueOps
                     {
                         throw new JqException("Array index too large");
                     }
+
+                    Limits.CheckCollection(index + 1);
 
                     while (list.Count <= index)
                     {
@@ -546,6 +548,7 @@ internal static class ValueOps
             return value;
         }
 
+        Limits.EnsureStack("delpaths");
         var updated = DeletePath(child, path, at + 1);
         return SetPath(value, JqValue.OwnList([key]), updated);
     }
@@ -569,11 +572,15 @@ internal static class ValueOps
 
         if (a.Kind == JqKind.String && b.Kind == JqKind.String)
         {
+            Limits.CheckString((long)a.String.Length + b.String.Length);
+            Limits.Work((long)a.String.Length + b.String.Length);
             return JqValue.FromString(string.Concat(a.String, b.String));
         }
 
         if (a.Kind == JqKind.Array && b.Kind == JqKind.Array)
         {
+            Limits.CheckCollection((long)a.Array.Count + b.Array.Count);
+            Limits.Work((long)a.Array.Count + b.Array.Count);
             var list = new List<JqValue>(a.Array.Count + b.Array.Count);
             list.AddRange(a.Array);
             list.AddRange(b.Array);
@@ -582,6 +589,8 @@ internal static class ValueOps
 
         if (a.Kind == JqKind.Object && b.Kind == JqKind.Object)
         {
+            Limits.CheckCollection((long)a.Object.Count + b.Object.Count);
+            Limits.Work((long)a.Object.Count + b.Object.Count);
             var result = a.Object.Clone(b.Object.Count);
             for (var i = 0; i < b.Object.Count; i++)
             {
@@ -633,11 +642,15 @@ internal static class ValueOps
                 return JqValue.Null;
             }
 
-            var n = (int)Math.Min(Math.Floor(count), int.MaxValue / Math.Max(1, text.Length));
-            if ((long)n * text.Length > 100_000_000)
+            if (Math.Floor(count) * text.Length >= int.MaxValue - 8)
             {
+                // jq's own limit (an int of bytes): a jq error, which try catches.
                 throw new JqException("Repeat string result too long");
             }
+
+            var n = (int)Math.Floor(count);
+            Limits.CheckString((long)n * text.Length);
+            Limits.Work((long)n * text.Length);
 
             return JqValue.FromString(new StringBuilder(text.Length * n).Insert(0, text, n).ToString());
         }
@@ -657,6 +670,9 @@ internal static class ValueOps
             throw new JqException("Object merge too deep");
         }
 
+
+        Limits.EnsureStack("object multiplication");
+        Limits.Step();
         var result = a.Object.Clone(b.Object.Count);
         for (var i = 0; i < b.Object.Count; i++)
         {
@@ -776,6 +792,10 @@ internal static class ValueOps
 
     public static string ToText(JqValue value) => value.Kind == JqKind.String ? value.String : value.ToJson();
 
+    /// <summary>
+    /// jq 1.8's <c>jv_contains</c>: values of different kinds (true and false are different kinds) do not contain each other;
+    /// the caller checks the kinds of the top-level pair, where a mismatch is an error.
+    /// </summary>
     public static bool Contains(JqValue a, JqValue b) => Contains(a, b, 0);
 
     private static bool Contains(JqValue a, JqValue b, int depth)
@@ -785,40 +805,49 @@ internal static class ValueOps
             throw new JqException("Containment check too deep");
         }
 
-        if (a.Kind == JqKind.Object && b.Kind == JqKind.Object)
+        if (a.Kind != b.Kind)
         {
-            for (var i = 0; i < b.Object.Count; i++)
-            {
-                if (!a.Object.TryGetValue(b.Object.KeyAt(i), out var av) || !Contains(av, b.Object.ValueAt(i), depth + 1))
+            return false;
+        }
+
+        switch (a.Kind)
+        {
+            case JqKind.Object:
+                Limits.EnsureStack("contains");
+                Limits.Step();
+                for (var i = 0; i < b.Object.Count; i++)
                 {
-                    return false;
+                    if (!a.Object.TryGetValue(b.Object.KeyAt(i), out var av) || !Contains(av, b.Object.ValueAt(i), depth + 1))
+                    {
+                        return false;
+                    }
                 }
-            }
 
-            return true;
+                return true;
+            case JqKind.Array:
+                Limits.EnsureStack("contains");
+                Limits.Step();
+                var items = a.Array;
+                foreach (var bv in b.Array)
+                {
+                    var found = false;
+                    for (var i = 0; i < items.Count && !found; i++)
+                    {
+                        found = Contains(items[i], bv, depth + 1);
+                    }
+
+                    if (!found)
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            case JqKind.String:
+                return a.String.Contains(b.String, StringComparison.Ordinal);
+            default:
+                return JqValue.Compare(a, b) == 0;
         }
-
-        if (a.Kind == JqKind.Array && b.Kind == JqKind.Array)
-        {
-            return b.Array.All(bv => a.Array.Any(av => Contains(av, bv, depth + 1)));
-        }
-
-        if (a.Kind == JqKind.String && b.Kind == JqKind.String)
-        {
-            return a.String.Contains(b.String, StringComparison.Ordinal);
-        }
-
-        if (a.Kind == b.Kind || (a.Kind is JqKind.True or JqKind.False && b.Kind is JqKind.True or JqKind.False))
-        {
-            if (a.Kind is JqKind.True or JqKind.False && a.Kind != b.Kind)
-            {
-                throw new JqException($"{a.TypeName} ({ErrorText(a)}) and {b.TypeName} ({ErrorText(b)}) cannot have their containment checked");
-            }
-
-            return JqValue.Compare(a, b) == 0;
-        }
-
-        throw new JqException($"{a.TypeName} ({ErrorText(a)}) and {b.TypeName} ({ErrorText(b)}) cannot have their containment checked");
     }
 
     public static JqValue ToNumber(JqValue value)

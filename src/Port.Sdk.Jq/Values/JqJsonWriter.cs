@@ -34,6 +34,58 @@ internal static class JqJsonWriter
 
     public static void Write(TextWriter writer, JqValue value, JqJsonWriterOptions options) => Write(writer, value, options, 0);
 
+    /// <summary>The first <paramref name="maxChars"/> characters of the value's compact JSON, without printing the rest.</summary>
+    public static string Prefix(JqValue value, int maxChars)
+    {
+        using var writer = new PrefixWriter(maxChars);
+        try
+        {
+            Write(writer, value, JqJsonWriterOptions.Compact, 0);
+        }
+        catch (PrefixWriter.FullException)
+        {
+            // The prefix is complete.
+        }
+
+        return writer.ToString();
+    }
+
+    /// <summary>A writer that keeps a bounded prefix and stops the writing once it is full.</summary>
+    private sealed class PrefixWriter(int maxChars) : TextWriter(CultureInfo.InvariantCulture)
+    {
+        private readonly System.Text.StringBuilder _text = new();
+
+        public override System.Text.Encoding Encoding => System.Text.Encoding.Unicode;
+
+        public override void Write(char value)
+        {
+            _text.Append(value);
+            CheckFull();
+        }
+
+        public override void Write(string? value) => Write(value.AsSpan());
+
+        public override void Write(char[] buffer, int index, int count) => Write(buffer.AsSpan(index, count));
+
+        public override void Write(ReadOnlySpan<char> buffer)
+        {
+            _text.Append(buffer[..Math.Min(buffer.Length, maxChars + 1 - _text.Length)]);
+            CheckFull();
+        }
+
+        public override string ToString() => _text.ToString();
+
+        private void CheckFull()
+        {
+            if (_text.Length > maxChars)
+            {
+                throw new FullException();
+            }
+        }
+
+        public sealed class FullException : Exception;
+    }
+
     private static void Write(TextWriter writer, JqValue value, JqJsonWriterOptions options, int depth)
     {
         switch (value.Kind)
@@ -61,9 +113,13 @@ internal static class JqJsonWriter
             return;
         }
 
-        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        Runtime.Limits.EnsureStack("printing JSON");
+        Runtime.Limits.Step();
+        if (writer is StringWriter text)
         {
-            throw new JqLimitException("Value is nested too deeply to print on this thread's stack");
+            // tojson, tostring and string interpolation build in memory: a value that shares its parts can print as
+            // far more text than it occupies, so the text is bounded as it grows.
+            Runtime.Limits.CheckString(text.GetStringBuilder().Length);
         }
 
         var pretty = options.Indent > 0 || options.UseTab;

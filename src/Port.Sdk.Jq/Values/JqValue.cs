@@ -190,10 +190,7 @@ public readonly struct JqValue : IEquatable<JqValue>, IComparable<JqValue>
                 return;
         }
 
-        if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
-        {
-            throw new JqLimitException("Value is nested too deeply to write on this thread's stack");
-        }
+        Runtime.Limits.EnsureStack("writing JSON");
 
         if (value.Kind == JqKind.Array)
         {
@@ -289,7 +286,12 @@ public readonly struct JqValue : IEquatable<JqValue>, IComparable<JqValue>
 
         if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
-            throw new JqLimitException(tooDeep + " for this thread's stack");
+            throw Runtime.Limits.StackExhausted(tooDeep == "Comparison too deep" ? "comparison" : "equality");
+        }
+
+        if (a.Kind is JqKind.Array or JqKind.Object)
+        {
+            Runtime.Limits.Step();
         }
 
         if (a.Kind != b.Kind)
