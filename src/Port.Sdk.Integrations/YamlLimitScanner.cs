@@ -51,9 +51,8 @@ internal static class YamlLimitScanner
                 case DocumentStart:
                     anchors.Clear();
                     break;
-                case MappingStart or SequenceStart:
+                case NodeEvent node when node is MappingStart or SequenceStart:
                     {
-                        var node = (NodeEvent)parser.Current;
                         Child(stack, node, isCollection: true);
                         if (stack.Count + 1 > options.MaxDepth)
                         {

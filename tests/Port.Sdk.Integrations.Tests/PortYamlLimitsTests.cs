@@ -69,12 +69,8 @@ public sealed class PortYamlLimitsTests : IDisposable
     public void PortAppConfig_SearchQueryNested10000Levels_InAChild_IsAConfigErrorWithFileLineAndColumn()
     {
         var query = Repeat("{combinator: '\"and\"', rules: [", 10_000) + Repeat("]}", 10_000);
-        var path = Write("port-app-config.yml", $$"""
-            resources:
-              - kind: repository
-                selector: {query: 'true'}
-                port: {entity: {mappings: {identifier: .name, blueprint: '"service"', relations: {owner: {{query}}}}}}
-            """);
+        var path = Write("port-app-config.yml", "resources:\n  - kind: repository\n    selector: {query: 'true'}\n"
+            + "    port: {entity: {mappings: {identifier: .name, blueprint: '\"service\"', relations: {owner: " + query + "}}}}\n");
 
         var result = ChildProcess.Run(KillAfter, "config", path);
 
@@ -211,7 +207,7 @@ public sealed class PortYamlLimitsTests : IDisposable
     public void Fuzz_SeedFixedRound_InAChild_EndsInDocumentedErrorsOnly()
     {
         // PORT_SDK_FUZZ_COUNT=20000 (and PORT_SDK_FUZZ_SEED) make this the longer run; the default is a short CI round.
-        var count = int.TryParse(Environment.GetEnvironmentVariable("PORT_SDK_FUZZ_COUNT"), CultureInfo.InvariantCulture, out var n) ? n : 300;
+        var count = int.TryParse(Environment.GetEnvironmentVariable("PORT_SDK_FUZZ_COUNT"), CultureInfo.InvariantCulture, out var n) ? n : 200;
         var seed = int.TryParse(Environment.GetEnvironmentVariable("PORT_SDK_FUZZ_SEED"), CultureInfo.InvariantCulture, out var s) ? s : 13;
 
         var result = ChildProcess.Run(KillAfter + TimeSpan.FromSeconds(count / 10.0), "fuzz-yaml", seed.ToString(CultureInfo.InvariantCulture), count.ToString(CultureInfo.InvariantCulture));

@@ -44,15 +44,15 @@ internal static class YamlFuzz
     public static int Run(int seed, int count)
     {
         var random = new Random(seed);
-        int parsed = 0, rejected = 0;
+        int yaml = 0, configs = 0;
         for (var i = 0; i < count; i++)
         {
             var text = Case(random, i);
             try
             {
-                var ok = Check(text);
-                parsed += ok ? 1 : 0;
-                rejected += ok ? 0 : 1;
+                var (isYaml, isConfig) = Check(text);
+                yaml += isYaml ? 1 : 0;
+                configs += isConfig ? 1 : 0;
             }
             catch (Exception ex)
             {
@@ -62,21 +62,21 @@ internal static class YamlFuzz
             }
         }
 
-        Console.WriteLine($"yaml fuzz seed {seed}: {count} cases, {parsed} read, {rejected} rejected with a position");
+        Console.WriteLine($"yaml fuzz seed {seed}: {count} cases, {yaml} read as YAML, {configs} as configurations, every other one rejected with a position");
         return 0;
     }
 
-    /// <summary>True when both readers accepted the text, false when both gave their documented error.</summary>
-    private static bool Check(string text)
+    /// <summary>Which readers accepted the text; the others gave their documented error, with a position.</summary>
+    private static (bool Yaml, bool Config) Check(string text)
     {
-        var ok = true;
+        bool yaml = true, config = true;
         try
         {
             PortYaml.Parse(text);
         }
-        catch (YamlException ex) when (ex.Start.Line >= 0)
+        catch (YamlException ex) when (ex.Start.Line >= 1)
         {
-            ok = false;
+            yaml = false;
         }
 
         try
@@ -85,10 +85,10 @@ internal static class YamlFuzz
         }
         catch (PortAppConfigException ex) when (ex.Errors.Count > 0 && ex.Errors.All(e => e.StartsWith("fuzz.yml:", StringComparison.Ordinal)))
         {
-            ok = false;
+            config = false;
         }
 
-        return ok;
+        return (yaml, config);
     }
 
     private static string Case(Random random, int index) => (index % 6) switch
@@ -162,7 +162,7 @@ internal static class YamlFuzz
 
     private static string Wide(Random random)
     {
-        var count = 1_000 + random.Next(100_000);
+        var count = 1_000 + random.Next(20_000);
         return random.Next(2) == 0
             ? "[" + string.Join(",", Enumerable.Range(0, count)) + "]"
             : string.Concat(Enumerable.Range(0, count).Select(i => $"k{i}: v\n"));
