@@ -12,17 +12,26 @@ namespace Port.Sdk.Integrations;
 /// </summary>
 public static class PortYaml
 {
-    /// <summary>Reads YAML as a JSON value.</summary>
+    /// <summary>Reads YAML as a JSON value, within the default <see cref="PortYamlOptions"/>.</summary>
     /// <param name="yaml">The YAML text.</param>
     /// <returns>The first document as JSON; <c>null</c> for an empty text.</returns>
-    /// <exception cref="YamlException">The text is not YAML, or is nested more than 64 levels; the exception has the line and column.</exception>
+    /// <exception cref="YamlException">The text is not YAML, exceeds a limit of <see cref="PortYamlOptions"/>, or has a key that is a collection; the exception has the line and column.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="yaml"/> is <see langword="null"/>.</exception>
-    public static JsonElement Parse(string yaml)
+    public static JsonElement Parse(string yaml) => Parse(yaml, null);
+
+    /// <summary>Reads YAML as a JSON value, within the given limits.</summary>
+    /// <param name="yaml">The YAML text.</param>
+    /// <param name="options">The limits; <see langword="null"/> for the defaults.</param>
+    /// <returns>The first document as JSON; <c>null</c> for an empty text.</returns>
+    /// <exception cref="YamlException">The text is not YAML, exceeds a limit of <paramref name="options"/>, or has a key that is a collection; the exception has the line and column.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="yaml"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A limit of <paramref name="options"/> is out of its range.</exception>
+    public static JsonElement Parse(string yaml, PortYamlOptions? options)
     {
         ArgumentNullException.ThrowIfNull(yaml);
-        var stream = Load(yaml);
+        var stream = Load(yaml, options);
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { MaxDepth = PortYamlOptions.DepthCeiling + 1 }))
         {
             if (stream.Documents.Count == 0)
             {
@@ -30,30 +39,39 @@ public static class PortYaml
             }
             else
             {
-                Write(writer, stream.Documents[0].RootNode, 0);
+                Write(writer, stream.Documents[0].RootNode);
             }
         }
 
-        var reader = new Utf8JsonReader(buffer.WrittenSpan);
+        var reader = new Utf8JsonReader(buffer.WrittenSpan, new JsonReaderOptions { MaxDepth = PortYamlOptions.DepthCeiling + 1 });
         return JsonElement.ParseValue(ref reader);
     }
 
     /// <summary>
-    /// Loads YAML, reporting every malformed text as a <see cref="YamlException"/> with a position: YamlDotNet throws
+    /// Loads YAML within <paramref name="options"/> (checked on the event stream first, so nothing recurses or expands
+    /// past a limit), reporting every malformed text as a <see cref="YamlException"/> with a position: YamlDotNet throws
     /// <see cref="InvalidOperationException"/> for some texts cut short (an unclosed <c>[</c> or <c>{</c> at the end).
     /// </summary>
-    internal static YamlStream Load(string text)
+    internal static YamlStream Load(string text, PortYamlOptions? options = null)
     {
+        options ??= PortYamlOptions.Default;
+        options.Validate();
         var stream = new YamlStream();
         try
         {
+            YamlLimitScanner.Check(text, options);
             stream.Load(new StringReader(text));
         }
         catch (InvalidOperationException ex)
         {
-            var lines = text.Split('\n');
-            var end = new Mark(0, lines.Length, lines[^1].Length + 1);
+            var end = End(text);
             throw new YamlException(end, end, "the text ends inside a flow collection (an unclosed '[' or '{')", ex);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException or InvalidCastException)
+        {
+            // The representation model's own checks (a duplicate key, say) surface as BCL exceptions without a position.
+            var end = End(text);
+            throw new YamlException(end, end, $"the YAML cannot be read: {ex.Message}", ex);
         }
 
         return stream;
@@ -65,28 +83,30 @@ public static class PortYaml
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            Write(writer, node, 0);
+            Write(writer, node);
         }
 
         var reader = new Utf8JsonReader(buffer.WrittenSpan);
         return JsonElement.ParseValue(ref reader);
     }
 
-    private static void Write(Utf8JsonWriter writer, YamlNode node, int depth)
+    private static Mark End(string text)
     {
-        if (depth > 64)
-        {
-            throw new YamlException(node.Start, node.End, "The YAML is nested more than 64 levels deep.");
-        }
+        var lines = text.Split('\n');
+        return new Mark(0, lines.Length, lines[^1].Length + 1);
+    }
 
+    /// <summary>Writes a node; the depth and the nodes that aliases repeat were bounded by <see cref="YamlLimitScanner"/>.</summary>
+    private static void Write(Utf8JsonWriter writer, YamlNode node)
+    {
         switch (node)
         {
             case YamlMappingNode mapping:
                 writer.WriteStartObject();
                 foreach (var (key, value) in mapping.Children)
                 {
-                    writer.WritePropertyName(key is YamlScalarNode scalarKey ? scalarKey.Value ?? string.Empty : key.ToString());
-                    Write(writer, value, depth + 1);
+                    writer.WritePropertyName(((YamlScalarNode)key).Value ?? string.Empty);
+                    Write(writer, value);
                 }
 
                 writer.WriteEndObject();
@@ -95,7 +115,7 @@ public static class PortYaml
                 writer.WriteStartArray();
                 foreach (var child in sequence.Children)
                 {
-                    Write(writer, child, depth + 1);
+                    Write(writer, child);
                 }
 
                 writer.WriteEndArray();

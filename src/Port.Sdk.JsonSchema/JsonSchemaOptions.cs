@@ -24,6 +24,25 @@ public sealed class JsonSchemaOptions
     /// <value>The default value is 256.</value>
     public int MaxDepth { get; set; } = 256;
 
+    /// <summary>
+    /// Gets or sets the most keyword evaluations one validation may make (both passes of
+    /// <see cref="JsonSchema.Validate(System.Text.Json.JsonElement)"/> together). A schema whose <c>allOf</c>,
+    /// <c>anyOf</c>, <c>oneOf</c> or references fan out, over a large instance, stops there: the instance is invalid,
+    /// with an error saying the budget was used up, and <see cref="ValidationResult.ExceededLimit"/> is
+    /// <see cref="ValidationLimit.Evaluations"/>.
+    /// </summary>
+    /// <value>The default value is 1,000,000.</value>
+    public long MaxEvaluations { get; set; } = 1_000_000;
+
+    /// <summary>
+    /// Gets or sets the total time the regexes of one validation (<c>pattern</c>, <c>patternProperties</c>) may run,
+    /// on top of <see cref="RegexTimeout"/> per match. No match starts once it is spent, so a validation spends at most
+    /// this plus one <see cref="RegexTimeout"/> in regexes; the instance is then invalid and
+    /// <see cref="ValidationResult.ExceededLimit"/> is <see cref="ValidationLimit.RegexTime"/>.
+    /// </summary>
+    /// <value>The default value is 1 second.</value>
+    public TimeSpan MaxRegexTime { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Gets or sets the registry that resolves references to other schema documents.</summary>
     /// <value>The default value is <see langword="null"/>: only the draft 2020-12 meta-schemas are known.</value>
     public JsonSchemaRegistry? Registry { get; set; }

@@ -76,9 +76,29 @@ public sealed class McpConnector : IMcpConnector
         var description = (await ToolsAsync(refresh: false, cancellationToken).ConfigureAwait(false)).FirstOrDefault(t => t.Name == tool)
             ?? (await ToolsAsync(refresh: true, cancellationToken).ConfigureAwait(false)).FirstOrDefault(t => t.Name == tool)
             ?? throw new McpConnectorException(Name, tool, McpFailureKind.Refused, "the server has no tool of that name.");
-        CheckArguments(description, arguments);
+        // The check is CPU work on the caller's thread: bounded by the schema's evaluation budget, and by CallTimeout
+        // (and the caller's token) through cancellation; the request then gets what is left of CallTimeout.
+        var started = _options.TimeProvider.GetTimestamp();
+        using (var checkTimeout = new CancellationTokenSource(_options.CallTimeout, _options.TimeProvider))
+        using (var checking = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, checkTimeout.Token))
+        {
+            try
+            {
+                CheckArguments(description, arguments, checking.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new McpConnectorException(Name, tool, McpFailureKind.Timeout, $"the arguments could not be checked against the tool's input schema within {_options.CallTimeout.TotalSeconds:0.###} s.");
+            }
+        }
 
-        var result = await RunAsync(tool, (client, ct) => client.CallToolAsync(new CallToolRequestParams { Name = tool, Arguments = new Dictionary<string, JsonElement>(arguments) }, ct).AsTask(), cancellationToken).ConfigureAwait(false);
+        var remaining = _options.CallTimeout - _options.TimeProvider.GetElapsedTime(started);
+        if (remaining <= TimeSpan.Zero)
+        {
+            throw new McpConnectorException(Name, tool, McpFailureKind.Timeout, $"no answer within {_options.CallTimeout.TotalSeconds:0.###} s (checking the arguments took it all).");
+        }
+
+        var result = await RunAsync(tool, remaining, (client, ct) => client.CallToolAsync(new CallToolRequestParams { Name = tool, Arguments = new Dictionary<string, JsonElement>(arguments) }, ct).AsTask(), cancellationToken).ConfigureAwait(false);
         var text = Text(result.Content);
         if (result.IsError == true)
         {
@@ -163,7 +183,7 @@ public sealed class McpConnector : IMcpConnector
         return allowed;
     }
 
-    private void CheckArguments(McpClientTool tool, IReadOnlyDictionary<string, JsonElement> arguments)
+    private void CheckArguments(McpClientTool tool, IReadOnlyDictionary<string, JsonElement> arguments, CancellationToken cancellationToken)
     {
         Port.Sdk.JsonSchema.JsonSchema schema;
         try
@@ -190,7 +210,12 @@ public sealed class McpConnector : IMcpConnector
         }
 
         using var document = JsonDocument.Parse(buffer.WrittenMemory);
-        var result = schema.Validate(document.RootElement);
+        var result = schema.Validate(document.RootElement, cancellationToken);
+        if (result.ExceededLimit is ValidationLimit.Evaluations or ValidationLimit.RegexTime)
+        {
+            throw new McpConnectorException(Name, tool.Name, McpFailureKind.Refused, $"the arguments could not be checked against the tool's input schema within its limits ({result.ExceededLimit}): " + string.Join("; ", result.Errors.Take(5).Select(e => e.ToString())));
+        }
+
         if (!result.IsValid)
         {
             throw new McpConnectorException(Name, tool.Name, McpFailureKind.Refused, "the arguments do not match the tool's input schema: " + string.Join("; ", result.Errors.Take(5).Select(e => e.ToString())));
@@ -198,7 +223,10 @@ public sealed class McpConnector : IMcpConnector
     }
 
     /// <summary>Runs a request with the call timeout, connecting first; reconnects after a transport failure.</summary>
-    private async Task<T> RunAsync<T>(string operation, Func<McpClient, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    private Task<T> RunAsync<T>(string operation, Func<McpClient, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+        => RunAsync(operation, _options.CallTimeout, call, cancellationToken);
+
+    private async Task<T> RunAsync<T>(string operation, TimeSpan callTimeout, Func<McpClient, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         for (var attempt = 0; ; attempt++)
@@ -210,7 +238,7 @@ public sealed class McpConnector : IMcpConnector
             {
                 var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
                 connecting = false;
-                timeout.CancelAfter(_options.CallTimeout);
+                timeout.CancelAfter(callTimeout);
                 return await call(client, timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -10,6 +10,12 @@ internal static class ErrorMessages
 
     public static string DepthExceeded(int max) => $"is nested too deeply: evaluation went more than {max} levels deep (MaxDepth)";
 
+    public static string EvaluationsExceeded(long max)
+        => $"could not be checked: validation stopped after {max.ToString(CultureInfo.InvariantCulture)} keyword evaluations (MaxEvaluations)";
+
+    public static string RegexTimeExceeded(string pattern, TimeSpan max)
+        => $"could not be checked against the pattern '{pattern}': the regexes of this validation ran longer than {max.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms in total (MaxRegexTime)";
+
     public static string Type(string expected, string actual) => $"must be {expected}, was {actual}";
 
     public static string Const(JsonElement expected) => $"must be {Preview(expected)}";

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Port.Sdk.JsonSchema.Keywords;
 
 namespace Port.Sdk.JsonSchema.Internal;
@@ -22,6 +24,9 @@ internal sealed class Evaluator
     private int _scopeDepth;
     private int _depth;
     private int _silence;
+    private long _evaluationsLeft;
+    private long _regexTicksLeft;
+    private CancellationToken _cancellationToken;
 
     public JsonSchemaOptions Options { get; private set; } = JsonSchemaOptions.Default;
 
@@ -33,14 +38,89 @@ internal sealed class Evaluator
 
     public bool DepthExceeded { get; private set; }
 
-    public static Evaluator Rent(JsonSchemaOptions options, bool collectErrors)
+    /// <summary>The budget limit that stopped this validation; once set, every evaluation fails at once.</summary>
+    public ValidationLimit StoppedBy { get; private set; }
+
+    /// <summary>Where the validation was stopped and why, for the pass that reports no errors.</summary>
+    public (SchemaNode Node, Keyword? Keyword, string Message) StoppedAt { get; private set; }
+
+    public ValidationBudget Budget => new(_evaluationsLeft, _regexTicksLeft);
+
+    public static Evaluator Rent(JsonSchemaOptions options, bool collectErrors, ValidationBudget budget, CancellationToken cancellationToken)
     {
         var evaluator = t_cached ?? new Evaluator();
         t_cached = null;
         evaluator.Options = options;
         evaluator._collect = collectErrors;
         evaluator.Errors = null;
+        evaluator._evaluationsLeft = budget.Evaluations;
+        evaluator._regexTicksLeft = budget.RegexTicks;
+        evaluator._cancellationToken = cancellationToken;
         return evaluator;
+    }
+
+    /// <summary>Spends one keyword evaluation of the budget; checks for cancellation every 1,024.</summary>
+    public bool Spend(SchemaNode node, Keyword keyword)
+    {
+        if (StoppedBy != ValidationLimit.None)
+        {
+            return false;
+        }
+
+        if (--_evaluationsLeft < 0)
+        {
+            Stop(node, keyword, ValidationLimit.Evaluations, ErrorMessages.EvaluationsExceeded(Options.MaxEvaluations));
+            return false;
+        }
+
+        if ((_evaluationsLeft & 1023) == 0)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        return true;
+    }
+
+    /// <summary>Matches a regex within the validation's regex-time budget.</summary>
+    /// <returns>Whether it matched; false when the match timed out (<paramref name="timedOut"/>) or the budget is spent (<see cref="StoppedBy"/>).</returns>
+    public bool IsMatch(SchemaNode node, Keyword keyword, Regex regex, string pattern, ReadOnlySpan<char> input, out bool timedOut)
+    {
+        timedOut = false;
+        if (StoppedBy != ValidationLimit.None)
+        {
+            return false;
+        }
+
+        if (_regexTicksLeft <= 0)
+        {
+            Stop(node, keyword, ValidationLimit.RegexTime, ErrorMessages.RegexTimeExceeded(pattern, Options.MaxRegexTime));
+            return false;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return regex.IsMatch(input);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            timedOut = true;
+            return false;
+        }
+        finally
+        {
+            _regexTicksLeft -= Stopwatch.GetTimestamp() - started;
+        }
+    }
+
+    private void Stop(SchemaNode node, Keyword? keyword, ValidationLimit limit, string message)
+    {
+        StoppedBy = limit;
+        StoppedAt = (node, keyword, message);
+        var wasSilent = _silence;
+        _silence = 0;
+        Report(node, keyword, message);
+        _silence = wasSilent;
     }
 
     public static void Return(Evaluator evaluator)
@@ -55,6 +135,9 @@ internal sealed class Evaluator
         evaluator._depth = 0;
         evaluator._silence = 0;
         evaluator.DepthExceeded = false;
+        evaluator.StoppedBy = ValidationLimit.None;
+        evaluator.StoppedAt = default;
+        evaluator._cancellationToken = default;
         t_cached = evaluator;
     }
 
@@ -64,6 +147,11 @@ internal sealed class Evaluator
     public bool Enter(SchemaNode node, out bool pushedScope)
     {
         pushedScope = false;
+        if (StoppedBy != ValidationLimit.None)
+        {
+            return false;
+        }
+
         if (++_depth > Options.MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             _depth--;

@@ -64,6 +64,11 @@ internal sealed class SchemaNode
             var valid = true;
             foreach (var keyword in Keywords)
             {
+                if (!evaluator.Spend(this, keyword))
+                {
+                    return false;
+                }
+
                 if (!keyword.Evaluate(instance, evaluator, annotations))
                 {
                     valid = false;

@@ -246,8 +246,22 @@ internal sealed class PatternPropertiesKeyword(SchemaNode owner, (string Pattern
             var name = Utf8Text.GetName(property, buffer);
             foreach (var (pattern, regex, schema) in Patterns)
             {
-                if (!IsMatch(regex, name, pattern, evaluator))
+                if (!evaluator.IsMatch(Owner, this, regex, pattern, name, out var timedOut))
                 {
+                    if (timedOut)
+                    {
+                        valid = Fail(evaluator, ErrorMessages.PatternTimeout(pattern, regex.MatchTimeout));
+                    }
+                    else if (evaluator.StoppedBy != ValidationLimit.None)
+                    {
+                        return false;
+                    }
+
+                    if (!valid && !evaluator.MustContinue(annotations))
+                    {
+                        return false;
+                    }
+
                     continue;
                 }
 
@@ -265,19 +279,6 @@ internal sealed class PatternPropertiesKeyword(SchemaNode owner, (string Pattern
 
         return valid;
     }
-
-    private bool IsMatch(Regex regex, ReadOnlySpan<char> name, string pattern, Evaluator evaluator)
-    {
-        try
-        {
-            return regex.IsMatch(name);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            Fail(evaluator, ErrorMessages.PatternTimeout(pattern, regex.MatchTimeout));
-            return false;
-        }
-    }
 }
 
 internal sealed class AdditionalPropertiesKeyword(SchemaNode owner, SchemaNode schema, Utf8NameTable? declared, (string Pattern, Regex Regex, SchemaNode Schema)[]? patterns) : Keyword(owner, "additionalProperties")
@@ -293,7 +294,7 @@ internal sealed class AdditionalPropertiesKeyword(SchemaNode owner, SchemaNode s
         Span<char> buffer = stackalloc char[Utf8Text.StackBufferSize];
         foreach (var property in instance.EnumerateObject())
         {
-            if ((declared is not null && declared.Find(property) >= 0) || (patterns is not null && MatchesPattern(Utf8Text.GetName(property, buffer))))
+            if ((declared is not null && declared.Find(property) >= 0) || (patterns is not null && MatchesPattern(Utf8Text.GetName(property, buffer), evaluator)))
             {
                 continue;
             }
@@ -322,22 +323,14 @@ internal sealed class AdditionalPropertiesKeyword(SchemaNode owner, SchemaNode s
         return valid;
     }
 
-    private bool MatchesPattern(ReadOnlySpan<char> name)
+    private bool MatchesPattern(ReadOnlySpan<char> name, Evaluator evaluator)
     {
+        foreach (var (pattern, regex, _) in patterns!)
         {
-            foreach (var (_, regex, _) in patterns!)
+            // A timed-out pattern was already reported by patternProperties.
+            if (evaluator.IsMatch(Owner, this, regex, pattern, name, out _))
             {
-                try
-                {
-                    if (regex.IsMatch(name))
-                    {
-                        return true;
-                    }
-                }
-                catch (RegexMatchTimeoutException)
-                {
-                    // A timed-out pattern was already reported by patternProperties.
-                }
+                return true;
             }
         }
 

@@ -175,14 +175,18 @@ internal sealed class PatternKeyword(SchemaNode owner, string pattern, Regex reg
         }
 
         Span<char> buffer = stackalloc char[Utf8Text.StackBufferSize];
-        try
+        if (evaluator.IsMatch(Owner, this, regex, pattern, Utf8Text.GetChars(instance, buffer), out var timedOut))
         {
-            return regex.IsMatch(Utf8Text.GetChars(instance, buffer)) || Fail(evaluator, ErrorMessages.Pattern(pattern));
+            return true;
         }
-        catch (RegexMatchTimeoutException)
+
+        if (timedOut)
         {
             return Fail(evaluator, ErrorMessages.PatternTimeout(pattern, regex.MatchTimeout));
         }
+
+        // A spent regex budget was reported where it stopped the validation.
+        return evaluator.StoppedBy == ValidationLimit.None && Fail(evaluator, ErrorMessages.Pattern(pattern));
     }
 }
 
@@ -227,19 +231,7 @@ internal sealed class UniqueItemsKeyword(SchemaNode owner) : Keyword(owner, "uni
             return true;
         }
 
-        var length = instance.GetArrayLength();
-        for (var i = 0; i < length; i++)
-        {
-            for (var j = i + 1; j < length; j++)
-            {
-                if (JsonEquality.AreEqual(instance[i], instance[j]))
-                {
-                    return Fail(evaluator, ErrorMessages.UniqueItems(i, j));
-                }
-            }
-        }
-
-        return true;
+        return JsonHash.FirstDuplicate(instance) is not { } pair || Fail(evaluator, ErrorMessages.UniqueItems(pair.First, pair.Second));
     }
 }
 
