@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Net.Http.Headers;
 
 namespace Port.Sdk.Mcp.AspNetCore;
 
@@ -10,6 +9,7 @@ internal sealed class PortMcpRequestGuard(PortMcpHttpOptions options)
 {
     private readonly byte[]? _token = options.BearerToken is { } token ? Encoding.UTF8.GetBytes(token) : null;
     private readonly HashSet<string> _origins = new(options.AllowedOrigins.Select(o => o.TrimEnd('/')), StringComparer.OrdinalIgnoreCase);
+    private readonly bool _allowLocalhost = options.AllowLocalhostOrigins;
 
     public async Task<bool> AdmitAsync(HttpContext context)
     {
@@ -36,7 +36,7 @@ internal sealed class PortMcpRequestGuard(PortMcpHttpOptions options)
             return true;
         }
 
-        return options.AllowLocalhostOrigins && Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && (uri.IsLoopback || string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase));
+        return _allowLocalhost && Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && (uri.IsLoopback || string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase));
     }
 
     private bool HasToken(string authorization)
