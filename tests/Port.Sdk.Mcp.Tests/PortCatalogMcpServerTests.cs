@@ -55,12 +55,12 @@ public sealed class PortCatalogMcpServerTests : IDisposable
             var badArgs = await Assert.ThrowsAsync<McpConnectorException>(() => connector.CallToolAsync("get_entity", Args("""{ "blueprint": "service" }"""), _timeout.Token));
 
             Assert.Equal(["search_entities", "get_entity", "list_blueprints", "get_scorecards", "compose_context"], tools.Select(t => t.Name));
-            Assert.Equal(["payments-api"], JsonDocument.Parse(search.Text).RootElement.EnumerateArray().Select(e => e.GetProperty("identifier").GetString()));
+            Assert.Equal(["payments-api"], JsonDocument.Parse(search.Text).RootElement.GetProperty("entities").EnumerateArray().Select(e => e.GetProperty("identifier").GetString()));
             using var read = JsonDocument.Parse(entity.Text);
             Assert.Equal("pr-1", read.RootElement.GetProperty("entity").GetProperty("identifier").GetString());
             Assert.Contains(read.RootElement.GetProperty("related").EnumerateArray(), r => r.GetProperty("entity").GetProperty("identifier").GetString() == "payments" && r.GetProperty("hops").GetInt32() == 2);
-            Assert.Equal(3, JsonDocument.Parse(blueprints.Text).RootElement.GetArrayLength());
-            Assert.Equal("Basic", JsonDocument.Parse(scores.Text).RootElement[0].GetProperty("level").GetString());
+            Assert.Equal(3, JsonDocument.Parse(blueprints.Text).RootElement.GetProperty("blueprints").GetArrayLength());
+            Assert.Equal("Basic", JsonDocument.Parse(scores.Text).RootElement.GetProperty("results")[0].GetProperty("level").GetString());
             Assert.Contains("diff of payments-api", context.Text, StringComparison.Ordinal);
             Assert.Contains("Untrusted content", context.Text, StringComparison.Ordinal);
             Assert.NotNull(context.Structured);
@@ -96,7 +96,7 @@ public sealed class PortCatalogMcpServerTests : IDisposable
         Assert.Contains("about pr-1", composed.Text, StringComparison.Ordinal);
         Assert.Contains("### service `payments-api`", composed.Text, StringComparison.Ordinal);
 
-        Assert.Equal(["payments", "platform"], JsonDocument.Parse(teams.Text).RootElement.EnumerateArray().Select(e => e.GetProperty("identifier").GetString()).Order());
-        Assert.Equal("Gold", JsonDocument.Parse(scores.Text).RootElement[0].GetProperty("level").GetString());
+        Assert.Equal(["payments", "platform"], JsonDocument.Parse(teams.Text).RootElement.GetProperty("entities").EnumerateArray().Select(e => e.GetProperty("identifier").GetString()).Order());
+        Assert.Equal("Gold", JsonDocument.Parse(scores.Text).RootElement.GetProperty("results")[0].GetProperty("level").GetString());
     }
 }

@@ -1,18 +1,22 @@
+using System.Net;
 using System.Text.Json;
 using Port.Sdk.Integrations;
 using Port.Sdk.Mcp;
+using Port.Sdk.Mcp.AspNetCore;
 using Port.Sdk.Sqlite;
 
 namespace Port.Sdk.Cli.Commands;
 
-/// <summary><c>port mcp serve</c>: the catalog in a SQLite file as an MCP server over stdio.</summary>
+/// <summary><c>port mcp serve</c>: the catalog in a SQLite file as an MCP server over stdio or Streamable HTTP.</summary>
 internal static class McpCommand
 {
     public const string Help = """
         Usage: port mcp serve --db FILE [--create] [--recipes DIR] [--scorecards FILE] [--connectors FILE]
+                             [--http [127.0.0.1:]PORT [--token TOKEN]]
 
         Serves the catalog in a SQLite file to an AI client over the Model Context Protocol, on standard input and
-        output. Tools: search_entities, get_entity, list_blueprints, get_scorecards, compose_context.
+        output, or over Streamable HTTP with --http. Tools: search_entities, get_entity, list_blueprints,
+        get_scorecards, compose_context.
 
         Options:
           --db FILE            the catalog's SQLite file, relative to the current directory; it must exist
@@ -20,12 +24,21 @@ internal static class McpCommand
           --recipes DIR        context recipes (*.yml, *.yaml, *.json) that compose_context offers by name
           --scorecards FILE    a JSON array of scorecards that get_scorecards evaluates
           --connectors FILE    MCP servers the recipes call, in the shared { "mcpServers": { ... } } format
+          --http ADDRESS:PORT  serve Streamable HTTP at http://ADDRESS:PORT/mcp instead of stdio; ADDRESS must be a
+                               loopback address (127.0.0.1 when omitted, [::1]); port 0 picks a free port. The URL is
+                               printed to standard error once the server listens.
+          --token TOKEN        the bearer token HTTP clients must send (Authorization: Bearer TOKEN); required with
+                               --http, or set PORT_MCP_TOKEN (preferred: a command line is visible to other users)
           -h, --help           this help
 
         Exit status: 0 when the client disconnects, 2 on usage errors (an unknown option, a catalog file that
         does not exist without --create, a missing folder), 3 when a recipe, scorecard or connectors file is
         invalid or cannot be read, 5 when the catalog file cannot be used.
         """;
+
+    private const string HttpOption = "--http";
+    private const string TokenOption = "--token";
+    private const string TokenVariable = "PORT_MCP_TOKEN";
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -40,7 +53,7 @@ internal static class McpCommand
             return CommandLine.Usage(stderr, "mcp", args is [] ? "a subcommand is required." : $"unknown subcommand '{args[0]}'.", Help);
         }
 
-        if (!CommandLine.TryParse(rest, ["--db", "--recipes", "--scorecards", "--connectors"], ["--create"], out var options, out var error))
+        if (!CommandLine.TryParse(rest, ["--db", "--recipes", "--scorecards", "--connectors", HttpOption, TokenOption], ["--create"], out var options, out var error))
         {
             return CommandLine.Usage(stderr, "mcp", error, Help);
         }
@@ -64,6 +77,26 @@ internal static class McpCommand
         if (!CommandLine.CheckCatalogFile(catalogPath, stderr, "mcp"))
         {
             return 5;
+        }
+
+        IPEndPoint? http = null;
+        string? token = null;
+        if (options.TryGetValue(HttpOption, out var address))
+        {
+            if (!TryParseLoopback(address, out http))
+            {
+                return CommandLine.Usage(stderr, "mcp", $"--http '{address}' is not a loopback address and port (such as 127.0.0.1:8080 or 8080); serve remote clients through your own ASP.NET Core app with MapPortMcp() behind TLS.", Help);
+            }
+
+            token = options.TryGetValue(TokenOption, out var given) ? given : Environment.GetEnvironmentVariable(TokenVariable);
+            if (string.IsNullOrWhiteSpace(token))
+            {
+                return CommandLine.Usage(stderr, "mcp", $"--http needs a bearer token: pass --token or set {TokenVariable}.", Help);
+            }
+        }
+        else if (options.ContainsKey(TokenOption))
+        {
+            return CommandLine.Usage(stderr, "mcp", "--token applies to --http only.", Help);
         }
 
         var recipes = new List<ContextRecipe>();
@@ -101,7 +134,14 @@ internal static class McpCommand
         var server = new PortCatalogMcpServer(catalog, scorecards, new ContextComposer(catalog, connectors), recipes);
         try
         {
-            server.RunStdioAsync().GetAwaiter().GetResult();
+            if (http is null)
+            {
+                server.RunStdioAsync().GetAwaiter().GetResult();
+            }
+            else
+            {
+                PortMcpHttpHost.RunAsync(server, http, o => o.BearerToken = token, url => stderr.WriteLine($"port mcp: serving on {url}")).GetAwaiter().GetResult();
+            }
         }
         finally
         {
@@ -120,5 +160,24 @@ internal static class McpCommand
         {
             break;
         }
+    }
+
+    private static bool TryParseLoopback(string text, out IPEndPoint? endpoint)
+    {
+        endpoint = null;
+        if (ushort.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port))
+        {
+            endpoint = new IPEndPoint(IPAddress.Loopback, port);
+        }
+        else if (text.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase) && ushort.TryParse(text["localhost:".Length..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port))
+        {
+            endpoint = new IPEndPoint(IPAddress.Loopback, port);
+        }
+        else if (IPEndPoint.TryParse(text, out var parsed) && text.Contains(':', StringComparison.Ordinal) && IPAddress.IsLoopback(parsed.Address))
+        {
+            endpoint = parsed;
+        }
+
+        return endpoint is not null;
     }
 }

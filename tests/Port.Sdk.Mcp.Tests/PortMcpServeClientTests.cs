@@ -1,0 +1,316 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using Port.Sdk.Tests.Common;
+using Port.Sdk.Sqlite;
+using static Port.Sdk.Testing.CatalogSamples;
+
+namespace Port.Sdk.Mcp.Tests;
+
+/// <summary>
+/// The real 'port mcp serve' process driven by the official TypeScript SDK client (tests/mcp-servers/catalog-client.mjs, from npm,
+/// pinned by the lockfile) over stdio and over Streamable HTTP: every tool with valid and invalid arguments.
+/// </summary>
+public sealed class PortMcpServeClientTests : IDisposable
+{
+    private const string Token = "test-token-7f3a";
+
+    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(3));
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("port-mcp-client-");
+
+    public void Dispose()
+    {
+        _timeout.Dispose();
+        SqliteConnection.ClearAllPools();
+        _directory.Delete(recursive: true);
+    }
+
+    /// <summary>The invalid calls of catalog-client.mjs, in its order, with the message each must get.</summary>
+    private static readonly string[] InvalidMessages =
+    [
+        "The argument 'limit' must be an integer from 1 to 500; it was 0.",
+        "The argument 'limit' must be an integer from 1 to 500; it was 501.",
+        "The argument 'limit' must be an integer from 1 to 500; it was 2.5, which is not an integer.",
+        "The argument 'limit' must be an integer from 1 to 500; it was -5.",
+        "The argument 'limit' must be an integer from 1 to 500; it was the string \"10\".",
+        "The argument 'query' must be an object (a Port search query with 'combinator' and 'rules'); it was the string \"tier\".",
+        "The argument 'blueprint' must be a string; it was 5.",
+        "The argument 'cursor' is not a cursor this server issued: pass a 'nextCursor' from a previous 'search_entities' result unchanged.",
+        "The tool 'search_entities' has no argument 'blueprints'; its arguments are 'blueprint', 'query', 'limit', 'cursor'.",
+        "The argument 'query' must be a Port search query with 'combinator' and 'rules': ",
+        "The argument 'hops' must be an integer from 0 to 5; it was -1.",
+        "The argument 'hops' must be an integer from 0 to 5; it was 99.",
+        "The argument 'identifier' is required by 'get_entity' and must be a non-empty string.",
+        "The tool 'list_blueprints' takes no arguments; 'all' was given.",
+        "The argument 'scorecard' must be a string; it was 3.",
+        "The argument 'identifier' is required by 'compose_context' and must be a non-empty string.",
+        "There is no recipe 'nope'; the recipes are 'owners'.",
+    ];
+
+    [Fact]
+    public async Task TypeScriptClient_OverStdio_EveryToolValidAndInvalid()
+    {
+        var serve = await ServeArgumentsAsync();
+        var report = await RunClientAsync(["stdio", "dotnet", .. serve], null);
+
+        AssertReport(report.RootElement);
+    }
+
+    [Fact]
+    public async Task TypeScriptClient_OverHttp_EveryToolValidAndInvalid()
+    {
+        await using var server = await HttpServer.StartAsync([.. await ServeArgumentsAsync(), "--http", "127.0.0.1:0"], Token, _timeout.Token);
+
+        var report = await RunClientAsync(["http", server.Url.ToString()], Token);
+
+        AssertReport(report.RootElement);
+    }
+
+    [Fact]
+    public async Task Http_WithoutTokenOrFromForeignOrigin_IsRefused()
+    {
+        await using var server = await HttpServer.StartAsync([.. await ServeArgumentsAsync(), "--http", "127.0.0.1:0"], Token, _timeout.Token);
+        using var http = new HttpClient();
+        const string Initialize = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""";
+
+        async Task<(HttpStatusCode Status, string Body, string? Challenge)> PostAsync(string? token, string? origin)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, server.Url) { Content = new StringContent(Initialize, Encoding.UTF8, "application/json") };
+            request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+            if (token is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+
+            if (origin is not null)
+            {
+                request.Headers.Add("Origin", origin);
+            }
+
+            using var response = await http.SendAsync(request, _timeout.Token);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync(_timeout.Token), response.Headers.WwwAuthenticate.ToString());
+        }
+
+        var none = await PostAsync(null, null);
+        var wrong = await PostAsync("not-the-token", null);
+        var foreign = await PostAsync(Token, "https://evil.example");
+        var local = await PostAsync(Token, "http://localhost:6274");
+        var plain = await PostAsync(Token, null);
+
+        Assert.Equal((HttpStatusCode.Unauthorized, "This MCP server needs 'Authorization: Bearer <token>'.", "Bearer"), none);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.Status);
+        Assert.Equal((HttpStatusCode.Forbidden, "The origin 'https://evil.example' may not call this MCP server."), (foreign.Status, foreign.Body));
+        Assert.Equal(HttpStatusCode.OK, local.Status);
+        Assert.Equal(HttpStatusCode.OK, plain.Status);
+        Assert.Contains("\"port-catalog\"", plain.Body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0:8080", null, "--http '0.0.0.0:8080' is not a loopback address and port")]
+    [InlineData("127.0.0.1:8080", null, "--http needs a bearer token: pass --token or set PORT_MCP_TOKEN.")]
+    [InlineData("127.0.0.1:8080", "   ", "--http needs a bearer token: pass --token or set PORT_MCP_TOKEN.")]
+    public async Task PortMcpServe_HttpUsageErrors_ExitTwo(string address, string? token, string message)
+    {
+        var start = Start(["mcp", "serve", "--db", Path.Combine(_directory.FullName, "none.db"), "--http", address, .. token is null ? Array.Empty<string>() : ["--token", token]]);
+        start.Environment.Remove("PORT_MCP_TOKEN");
+        using var process = Process.Start(start)!;
+        var stderr = await process.StandardError.ReadToEndAsync(_timeout.Token);
+        await process.WaitForExitAsync(_timeout.Token);
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DocsClientConfigurations_ReachTheRealServer_OverStdioAndHttp()
+    {
+        var markdown = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "docs", "connectors.md"), _timeout.Token);
+        var section = markdown[markdown.IndexOf("### Client configuration", StringComparison.Ordinal)..];
+        section = section[..section.IndexOf("\n## ", StringComparison.Ordinal)];
+        var blocks = Regex.Matches(section, "```json\n(.*?)```", RegexOptions.Singleline).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(3, blocks.Count);
+        var serve = await ServeArgumentsAsync();
+        var db = serve[4];
+
+        // Claude Desktop / Cursor over stdio: 'port' is the installed tool; here it is the built port.dll.
+        var stdio = McpServersConfiguration.Parse(blocks[0].Replace("/absolute/path/to/catalog.db", db, StringComparison.Ordinal), "connectors.md")["port"];
+        Assert.Equal("port", stdio.Command);
+        stdio.Command = "dotnet";
+        stdio.Arguments.Insert(0, serve[0]);
+        await using (var connector = new McpConnector("docs-stdio", stdio))
+        {
+            var teams = await connector.CallToolAsync("search_entities", new Dictionary<string, JsonElement> { ["blueprint"] = JsonSerializer.SerializeToElement("team") }, _timeout.Token);
+            Assert.Equal(2, JsonDocument.Parse(teams.Text).RootElement.GetProperty("entities").GetArrayLength());
+        }
+
+        await using var server = await HttpServer.StartAsync([.. serve, "--http", "127.0.0.1:0"], Token, _timeout.Token);
+        var httpJson = blocks[1].Replace("http://127.0.0.1:8765/mcp", server.Url.ToString(), StringComparison.Ordinal).Replace("YOUR_TOKEN", Token, StringComparison.Ordinal);
+        await using (var connector = new McpConnector("docs-http", McpServersConfiguration.Parse(httpJson, "connectors.md")["port"]))
+        {
+            var blueprints = await connector.CallToolAsync("list_blueprints", new Dictionary<string, JsonElement>(), _timeout.Token);
+            Assert.Equal(3, JsonDocument.Parse(blueprints.Text).RootElement.GetProperty("blueprints").GetArrayLength());
+        }
+
+        // VS Code's format (servers, type, inputs) is not the mcpServers one: check it says the same as the two above.
+        using var vscode = JsonDocument.Parse(blocks[2]);
+        var servers = vscode.RootElement.GetProperty("servers");
+        Assert.Equal(("stdio", "port", "mcp serve --db ${workspaceFolder}/catalog.db"), (servers.GetProperty("port").GetProperty("type").GetString(), servers.GetProperty("port").GetProperty("command").GetString(), string.Join(' ', servers.GetProperty("port").GetProperty("args").EnumerateArray().Select(a => a.GetString()))));
+        Assert.Equal(("http", "http://127.0.0.1:8765/mcp", "Bearer ${input:port-token}"), (servers.GetProperty("port-http").GetProperty("type").GetString(), servers.GetProperty("port-http").GetProperty("url").GetString(), servers.GetProperty("port-http").GetProperty("headers").GetProperty("Authorization").GetString()));
+        Assert.Equal("port-token", vscode.RootElement.GetProperty("inputs")[0].GetProperty("id").GetString());
+    }
+
+    private static void AssertReport(JsonElement report)
+    {
+        var tools = report.GetProperty("tools").EnumerateArray().ToList();
+        Assert.Equal(["search_entities", "get_entity", "list_blueprints", "get_scorecards", "compose_context"], tools.Select(t => t.GetProperty("name").GetString()));
+        Assert.All(tools, t =>
+        {
+            Assert.False(string.IsNullOrEmpty(t.GetProperty("title").GetString()));
+            Assert.True(t.GetProperty("annotations").GetProperty("readOnlyHint").GetBoolean());
+            Assert.True(t.GetProperty("annotations").GetProperty("idempotentHint").GetBoolean());
+            Assert.False(t.GetProperty("annotations").GetProperty("destructiveHint").GetBoolean());
+            Assert.True(t.GetProperty("hasOutputSchema").GetBoolean());
+            Assert.False(t.GetProperty("inputSchema").GetProperty("additionalProperties").GetBoolean());
+        });
+        Assert.Equal([false, false, false, false, true], tools.Select(t => t.GetProperty("annotations").GetProperty("openWorldHint").GetBoolean()));
+        var limit = tools[0].GetProperty("inputSchema").GetProperty("properties").GetProperty("limit");
+        Assert.Equal(("integer", 1, 500), (limit.GetProperty("type").GetString(), limit.GetProperty("minimum").GetInt32(), limit.GetProperty("maximum").GetInt32()));
+
+        var valid = report.GetProperty("valid");
+        Assert.Equal(["payments-api"], valid.GetProperty("search").GetProperty("structured").GetProperty("entities").EnumerateArray().Select(e => e.GetProperty("identifier").GetString()));
+        // The text content carries the same JSON, for clients that do not read structuredContent.
+        Assert.Equal(valid.GetProperty("search").GetProperty("structured").GetRawText(), JsonDocument.Parse(valid.GetProperty("search").GetProperty("text").GetString()!).RootElement.GetRawText());
+        Assert.Contains(valid.GetProperty("entity").GetProperty("structured").GetProperty("related").EnumerateArray(), r => r.GetProperty("entity").GetProperty("identifier").GetString() == "payments" && r.GetProperty("hops").GetInt32() == 2);
+        Assert.Equal(0, valid.GetProperty("entityNoHops").GetProperty("structured").GetProperty("related").GetArrayLength());
+        Assert.Equal(3, valid.GetProperty("blueprints").GetProperty("structured").GetProperty("blueprints").GetArrayLength());
+        Assert.Equal(3, valid.GetProperty("scorecards").GetProperty("structured").GetProperty("results").GetArrayLength());
+        Assert.Contains("### service `payments-api`", valid.GetProperty("compose").GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Object, valid.GetProperty("compose").GetProperty("structured").ValueKind);
+        Assert.Equal((true, "There is no entity 'nope' of blueprint 'service'."), (valid.GetProperty("missingEntity").GetProperty("isError").GetBoolean(), valid.GetProperty("missingEntity").GetProperty("text").GetString()));
+
+        var pages = report.GetProperty("pages").EnumerateArray().Select(p => p.EnumerateArray().Select(e => e.GetString()!).ToList()).ToList();
+        // 8 entities in pages of 2: the fourth page is the last, so it has no nextCursor (no empty fifth page).
+        Assert.Equal([2, 2, 2, 2], pages.Select(p => p.Count));
+        var all = pages.SelectMany(p => p).ToList();
+        Assert.Equal(8, all.Distinct().Count());
+        Assert.Contains("pullRequest/pr-3", all);
+
+        var invalid = report.GetProperty("invalid").EnumerateArray().ToList();
+        Assert.Equal(InvalidMessages.Length, invalid.Count);
+        for (var i = 0; i < invalid.Count; i++)
+        {
+            Assert.True(invalid[i].GetProperty("isError").GetBoolean(), invalid[i].GetRawText());
+            Assert.StartsWith(InvalidMessages[i], invalid[i].GetProperty("text").GetString(), StringComparison.Ordinal);
+        }
+
+        var unknown = report.GetProperty("unknownTool");
+        Assert.Equal(-32602, unknown.GetProperty("code").GetInt32());
+        Assert.Contains("There is no tool 'no_such_tool'; the tools are 'search_entities', 'get_entity', 'list_blueprints', 'get_scorecards', 'compose_context'.", unknown.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    private async Task<string[]> ServeArgumentsAsync()
+    {
+        var db = Path.Combine(_directory.FullName, "catalog.db");
+        if (!File.Exists(db))
+        {
+            using (var catalog = await CreateAsync(new SqliteEntityStore(db)))
+            {
+                await SeedAsync(catalog);
+            }
+
+            SqliteConnection.ClearAllPools();
+            await File.WriteAllTextAsync(Path.Combine(_directory.FullName, "scorecards.json"), """
+                [ { "identifier": "readiness", "blueprint": "service", "levels": [ { "title": "Basic" }, { "title": "Gold" } ],
+                    "rules": [ { "identifier": "owned", "level": "Gold", "query": { "combinator": "and", "rules": [ { "property": "$team", "operator": "isNotEmpty" } ] } } ] } ]
+                """, _timeout.Token);
+            Directory.CreateDirectory(Path.Combine(_directory.FullName, "recipes"));
+            await File.WriteAllTextAsync(Path.Combine(_directory.FullName, "recipes", "owners.yml"), "name: owners\nrelations: [ { direction: upstream } ]\n", _timeout.Token);
+        }
+
+        return [Path.Combine(AppContext.BaseDirectory, "port.dll"), "mcp", "serve", "--db", db, "--scorecards", Path.Combine(_directory.FullName, "scorecards.json"), "--recipes", Path.Combine(_directory.FullName, "recipes")];
+    }
+
+    private async Task<JsonDocument> RunClientAsync(string[] arguments, string? token)
+    {
+        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, StandardOutputEncoding = Encoding.UTF8 };
+        start.ArgumentList.Add(Path.Combine(NpmServers.Directory, "catalog-client.mjs"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        if (token is not null)
+        {
+            start.Environment["PORT_MCP_TOKEN"] = token;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(_timeout.Token);
+        var stderr = process.StandardError.ReadToEndAsync(_timeout.Token);
+        await process.WaitForExitAsync(_timeout.Token);
+        Assert.True(process.ExitCode == 0, $"catalog-client.mjs exited with {process.ExitCode}: {await stderr}");
+        return JsonDocument.Parse(await stdout);
+    }
+
+    private static ProcessStartInfo Start(IEnumerable<string> portArguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "port.dll"));
+        foreach (var argument in portArguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return start;
+    }
+
+    /// <summary>'port mcp serve --http' as a process, on the port it picked (it prints its URL to standard error once it listens).</summary>
+    private sealed class HttpServer : IAsyncDisposable
+    {
+        private readonly Process _process;
+
+        private HttpServer(Process process, Uri url)
+        {
+            _process = process;
+            Url = url;
+        }
+
+        public Uri Url { get; }
+
+        public static async Task<HttpServer> StartAsync(string[] serveArguments, string token, CancellationToken cancellationToken)
+        {
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (var argument in serveArguments)
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            start.Environment["PORT_MCP_TOKEN"] = token;
+            var process = Process.Start(start)!;
+            const string Prefix = "port mcp: serving on ";
+            while (await process.StandardError.ReadLineAsync(cancellationToken) is { } line)
+            {
+                if (line.StartsWith(Prefix, StringComparison.Ordinal))
+                {
+                    return new HttpServer(process, new Uri(line[Prefix.Length..]));
+                }
+            }
+
+            await process.WaitForExitAsync(cancellationToken);
+            var exit = process.ExitCode;
+            process.Dispose();
+            throw new InvalidOperationException($"'port mcp serve --http' exited with {exit} before it listened.");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+            _process.Dispose();
+        }
+    }
+}
