@@ -77,7 +77,7 @@ public static class PortYaml
         return stream;
     }
 
-    /// <summary>A loaded node as JSON, with the same scalar rules as <see cref="Parse"/>.</summary>
+    /// <summary>A loaded node as JSON, with the same scalar rules as <see cref="Parse(string)"/>.</summary>
     internal static JsonElement ToJson(YamlNode node)
     {
         var buffer = new ArrayBufferWriter<byte>();

@@ -173,7 +173,7 @@ public sealed class IntegrationEventPump : IHostedService, IDisposable
                 HostingDiagnostics.Record(_integration.Identifier, change.Kind, "failed");
                 foreach (var failure in report.Failures)
                 {
-                    Log.EventFailed(_logger, _integration.Identifier, change.Kind, delivery, failure);
+                    Log.EventFailed(_logger, _integration.Identifier, change.Kind, delivery, failure.ToString());
                 }
             }
 
@@ -192,7 +192,7 @@ public sealed class IntegrationEventPump : IHostedService, IDisposable
             Interlocked.Increment(ref _failed);
             HostingDiagnostics.Record(_integration.Identifier, change.Kind, "failed");
             Log.EventError(_logger, ex, _integration.Identifier, change.Kind, delivery);
-            EventHandled?.Invoke(this, new KindReport { Kind = change.Kind, Fetched = 1, Failures = [ex.Message] });
+            EventHandled?.Invoke(this, new KindReport { Kind = change.Kind, Fetched = 1, Failures = [new ResyncFailure { Kind = change.Kind, Stage = ResyncFailureStage.Source, Message = $"{ex.GetType().Name}: {ex.Message}" }] });
             return true;
         }
     }
