@@ -162,7 +162,7 @@ public sealed class HostileInputTests
     [InlineData("[repeat(1)]", "MaxCollectionLength")]
     [InlineData("[range(1e9)]", "MaxCollectionLength")]
     [InlineData("reduce range(1e9) as $i (\"\"; . + \"0123456789\")", "MaxSteps")]
-    [InlineData("\"x\" * 1e10", "MaxStringLength")]
+    [InlineData("\"x\" * 1e9", "MaxStringLength")]
     [InlineData("reduce range(64) as $i ([1]; [., .]) | flatten", "MaxCollectionLength")]
     [InlineData("reduce range(64) as $i ([1]; [., .]) | tojson", "MaxStringLength")]
     [InlineData("[limit(1e9; repeat(empty))]", "MaxSteps")]
