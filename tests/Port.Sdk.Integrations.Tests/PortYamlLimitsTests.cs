@@ -210,7 +210,8 @@ public sealed class PortYamlLimitsTests : IDisposable
         var count = int.TryParse(Environment.GetEnvironmentVariable("PORT_SDK_FUZZ_COUNT"), CultureInfo.InvariantCulture, out var n) ? n : 200;
         var seed = int.TryParse(Environment.GetEnvironmentVariable("PORT_SDK_FUZZ_SEED"), CultureInfo.InvariantCulture, out var s) ? s : 13;
 
-        var result = ChildProcess.Run(KillAfter + TimeSpan.FromSeconds(count / 10.0), "fuzz-yaml", seed.ToString(CultureInfo.InvariantCulture), count.ToString(CultureInfo.InvariantCulture));
+        // The bound is generous: the round shares two cores with the other tests; it only has to end.
+        var result = ChildProcess.Run(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(count / 5.0), "fuzz-yaml", seed.ToString(CultureInfo.InvariantCulture), count.ToString(CultureInfo.InvariantCulture));
 
         Assert.False(result.Killed, result.ToString());
         Assert.True(result.ExitCode == 0, result.ToString());
