@@ -10,7 +10,7 @@
 //   dotnet run tests/scripts/check-blueprints.cs -- $D
 using Port.Sdk;
 
-var files = args.SelectMany(a => Directory.Exists(a) ? Directory.GetFiles(a, "*.json").Order(StringComparer.Ordinal) : [a]).ToList();
+var files = args.SelectMany(a => Directory.Exists(a) ? Directory.GetFiles(a, "*.json").Order(StringComparer.Ordinal).ToArray() : [a]).ToList();
 var loaded = 0;
 foreach (var file in files)
 {
