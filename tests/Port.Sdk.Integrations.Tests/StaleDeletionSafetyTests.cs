@@ -215,4 +215,49 @@ public sealed class StaleDeletionSafetyTests : IDisposable
         Assert.Empty(plan.Kinds.Single(k => k.Kind == "team").Delete);
         Assert.Equal(teams.DeletionSkippedReason, plan.Kinds.Single(k => k.Kind == "team").Report.DeletionSkippedReason);
     }
+
+    [Fact]
+    public async Task Resync_PoisonItems_ARegexTimeoutAndADateOutOfRange_AreTheirItemsFailures_AndTheResyncConverges()
+    {
+        var (catalog, integration) = await CreateAsync();
+        using var _ = catalog;
+        const string Poisonable = """
+            resources:
+              - kind: repository
+                selector:
+                  query: 'true'
+                port:
+                  entity:
+                    mappings:
+                      identifier: .name
+                      blueprint: '"service"'
+                      properties:
+                        stars: .stars
+                        owner: if .owner.login | test("(a+)+$") then "matched" else (.owner.when // 0 | todate) end
+              - kind: team
+                selector:
+                  query: 'true'
+                port:
+                  entity:
+                    mappings:
+                      identifier: .slug
+                      blueprint: '"team"'
+            """;
+        using var engine = Engine(catalog, integration, Poisonable);
+        await engine.ResyncAsync();
+
+        // One item whose regex backtracks past the match timeout, one whose date is out of range, one gone at the source.
+        integration.Items["repository"][3] = $$"""{ "name": "repo-3", "stars": 3, "owner": { "login": "{{new string('a', 40_000)}}!" } }""";
+        integration.Items["repository"][4] = """{ "name": "repo-4", "stars": 4, "owner": { "login": "x", "when": 1e300 } }""";
+        integration.Items["repository"].RemoveAt(99);
+        var report = await engine.ResyncAsync();
+
+        Assert.True(report.Completed);
+        var repositories = report.Kinds.Single(k => k.Kind == "repository");
+        Assert.Equal((2, 1), (repositories.FailedItems, repositories.Deleted));
+        Assert.Null(repositories.DeletionSkippedReason);
+        Assert.Equal([3, 4], repositories.Failures.Select(f => f.ItemIndex!.Value));
+        Assert.All(repositories.Failures, f => Assert.Equal("resources[0].port.entity.mappings.properties.owner", f.Field));
+        Assert.Equal(99, await catalog.Store.CountAsync("service"));
+    }
 }
