@@ -183,7 +183,7 @@ public sealed class GitHubWebhookEndpointTests(ITestOutputHelper output) : IDisp
         chunked.Headers.Add("X-Hub-Signature-256", "sha256=" + new string('0', 64));
         var capped = await SendTolerantAsync(http, chunked);
         Assert.True(capped is null or HttpStatusCode.RequestEntityTooLarge, $"answered {capped}");
-        Assert.InRange(Interlocked.Read(ref _bodyBytesRead), 1, (1024 * 1024) + (64 * 1024));
+        Assert.InRange(Interlocked.Read(ref _bodyBytesRead), 0, (1024 * 1024) + (64 * 1024));
 
         // Forty concurrent unsigned 24 MB posts: each is answered 401 before its body is read. The twenty that ask
         // 'Expect: 100-continue' get the 401 and never send their body; the twenty that send at once get the 401 or

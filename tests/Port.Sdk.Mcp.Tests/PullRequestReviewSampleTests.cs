@@ -11,20 +11,24 @@ public sealed class PullRequestReviewSampleTests
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, StandardOutputEncoding = Encoding.UTF8 };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PullRequestReview.dll"));
+        // The sample's own build output, with its own dependency resolution: a copy in this test's folder would run
+        // with the sample's deps.json against the assemblies this test project resolved.
+        var output = new DirectoryInfo(AppContext.BaseDirectory);
+        var sample = Path.Combine(Port.Sdk.Tests.Common.RepositoryPaths.Root, "samples", "PullRequestReview", "bin", output.Parent!.Name, output.Name, "PullRequestReview.dll");
+        start.ArgumentList.Add(File.Exists(sample) ? sample : Path.Combine(AppContext.BaseDirectory, "PullRequestReview.dll"));
         start.Environment.Remove("GITHUB_TOKEN");
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
         var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
         await process.WaitForExitAsync(timeout.Token);
 
-        var output = await stdout;
+        var printed = await stdout;
         Assert.True(process.ExitCode == 0, await stderr);
-        Assert.Contains("# githubPullRequest `ledger-worker-13-2`", output, StringComparison.Ordinal);
-        Assert.Contains("### githubTeam `team-1` (via service → team)", output, StringComparison.Ordinal);
-        Assert.Contains("| service-standards | service `ledger-worker-13` | Gold |", output, StringComparison.Ordinal);
-        Assert.Contains("## Diff (live: connector 'github', tool 'get_pull_request_diff'", output, StringComparison.Ordinal);
-        Assert.Contains("diff --git a/src/Service13/Handler.cs", output, StringComparison.Ordinal);
+        Assert.Contains("# githubPullRequest `ledger-worker-13-2`", printed, StringComparison.Ordinal);
+        Assert.Contains("### githubTeam `team-1` (via service → team)", printed, StringComparison.Ordinal);
+        Assert.Contains("| service-standards | service `ledger-worker-13` | Gold |", printed, StringComparison.Ordinal);
+        Assert.Contains("## Diff (live: connector 'github', tool 'get_pull_request_diff'", printed, StringComparison.Ordinal);
+        Assert.Contains("diff --git a/src/Service13/Handler.cs", printed, StringComparison.Ordinal);
         Assert.Contains("3/3 connector results", await stderr, StringComparison.Ordinal);
     }
 }

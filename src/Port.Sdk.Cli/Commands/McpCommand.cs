@@ -69,16 +69,6 @@ internal static class McpCommand
             return CommandLine.Usage(stderr, "mcp", "--db is required.", Help);
         }
 
-        if (!CommandLine.TryResolveCatalog(db, mustExist: !options.ContainsKey("--create"), stderr, "mcp", out var catalogPath))
-        {
-            return 2;
-        }
-
-        if (!CommandLine.CheckCatalogFile(catalogPath, stderr, "mcp"))
-        {
-            return 5;
-        }
-
         IPEndPoint? http = null;
         string? token = null;
         if (options.TryGetValue(HttpOption, out var address))
@@ -97,6 +87,16 @@ internal static class McpCommand
         else if (options.ContainsKey(TokenOption))
         {
             return CommandLine.Usage(stderr, "mcp", "--token applies to --http only.", Help);
+        }
+
+        if (!CommandLine.TryResolveCatalog(db, mustExist: !options.ContainsKey("--create"), stderr, "mcp", out var catalogPath))
+        {
+            return 2;
+        }
+
+        if (!CommandLine.CheckCatalogFile(catalogPath, stderr, "mcp"))
+        {
+            return 5;
         }
 
         var recipes = new List<ContextRecipe>();
