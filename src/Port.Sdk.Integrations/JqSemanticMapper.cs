@@ -233,35 +233,14 @@ public sealed class JqSemanticMapper : ISemanticMapper
         var title = OptionalString(mapping.Title, input, kind, index, key, MappedMember.Title, failures);
         var icon = OptionalString(mapping.Icon, input, kind, index, key, MappedMember.Icon, failures);
 
-        // One JSON document for all the properties, not one per property: they share it.
-        var buffer = t_buffer ??= new System.Buffers.ArrayBufferWriter<byte>(1024);
-        buffer.ResetWrittenCount();
-        var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-        writer.Reset(buffer);
-        writer.WriteStartObject();
+        var values = new (string Name, JqValue? Value)[mapping.Properties.Count];
+        var at = 0;
         foreach (var (name, expression) in mapping.Properties)
         {
-            writer.WritePropertyName(name);
-            if (TryEvaluate(expression, input, kind, index, key, MappedMember.PropertyPrefix + name, failures, out var value) && value is { } v)
-            {
-                v.WriteTo(writer);
-            }
-            else
-            {
-                writer.WriteNullValue();
-            }
+            values[at++] = (name, TryEvaluate(expression, input, kind, index, key, MappedMember.PropertyPrefix + name, failures, out var value) ? value : null);
         }
 
-        writer.WriteEndObject();
-        writer.Flush();
-
-        var properties = new Dictionary<string, JsonElement>(mapping.Properties.Count, StringComparer.Ordinal);
-        var reader = new Utf8JsonReader(buffer.WrittenSpan, new JsonReaderOptions { MaxDepth = 10_001 });
-        foreach (var property in JsonElement.ParseValue(ref reader).EnumerateObject())
-        {
-            properties[property.Name] = property.Value;
-        }
-
+        var properties = WriteProperties(values) ?? WritePropertiesOneByOne(values, mapping, kind, index, key, failures);
         var relations = new Dictionary<string, EntityRelation>(StringComparer.Ordinal);
         foreach (var (name, relation) in mapping.Relations)
         {
@@ -311,6 +290,85 @@ public sealed class JqSemanticMapper : ISemanticMapper
             DataSource = new EntityDataSource(context.Integration, kind),
         };
     }
+
+    /// <summary>
+    /// The properties as JSON, in one document for all of them (they share it); <see langword="null"/> when a value
+    /// cannot be written (nested deeper than the writer allows, say), so that each is written on its own instead.
+    /// </summary>
+    private static Dictionary<string, JsonElement>? WriteProperties((string Name, JqValue? Value)[] values)
+    {
+        // One buffer and writer per thread: the document parsed from them copies what it needs.
+        var buffer = t_buffer ??= new System.Buffers.ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        writer.Reset(buffer);
+        try
+        {
+            writer.WriteStartObject();
+            foreach (var (name, value) in values)
+            {
+                writer.WritePropertyName(name);
+                if (value is { } v)
+                {
+                    v.WriteTo(writer);
+                }
+                else
+                {
+                    writer.WriteNullValue();
+                }
+            }
+
+            writer.WriteEndObject();
+            writer.Flush();
+            var properties = new Dictionary<string, JsonElement>(values.Length, StringComparer.Ordinal);
+            var reader = new Utf8JsonReader(buffer.WrittenSpan, new JsonReaderOptions { MaxDepth = 10_001 });
+            foreach (var property in JsonElement.ParseValue(ref reader).EnumerateObject())
+            {
+                properties[property.Name] = property.Value;
+            }
+
+            return properties;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or JsonException or JqException or InsufficientExecutionStackException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The slow path of <see cref="WriteProperties"/>: a value that cannot be written is null and that field's failure.</summary>
+    private static Dictionary<string, JsonElement> WritePropertiesOneByOne((string Name, JqValue? Value)[] values, EntityMapping mapping, string kind, int? index, EntityKey key, List<MappingFailure> failures)
+    {
+        var properties = new Dictionary<string, JsonElement>(values.Length, StringComparer.Ordinal);
+        foreach (var (name, value) in values)
+        {
+            properties[name] = Null;
+            if (value is not { } v)
+            {
+                continue;
+            }
+
+            try
+            {
+                var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+                using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+                {
+                    v.WriteTo(writer);
+                }
+
+                var reader = new Utf8JsonReader(buffer.WrittenSpan, new JsonReaderOptions { MaxDepth = 10_001 });
+                properties[name] = JsonElement.ParseValue(ref reader);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or JsonException or JqException or InsufficientExecutionStackException)
+            {
+                var expression = mapping.Properties[name];
+                failures.Add(new MappingFailure(kind, expression.Path, $"the value cannot be stored: {ex.Message}") { Index = index, Location = expression.Location, Entity = key, Member = MappedMember.PropertyPrefix + name });
+            }
+        }
+
+        return properties;
+    }
+
+    private static readonly JsonElement Null = JsonDocument.Parse("null").RootElement.Clone();
 
     private SearchQuery? BuildQuery(QueryMapping mapping, JqValue input, string kind, int? index, EntityKey key, string member, List<MappingFailure> failures)
     {

@@ -50,6 +50,36 @@ public sealed class OceanSemanticsTests : IDisposable
     }
 
     [Fact]
+    public void PropertyTooDeepToStore_IsThatFieldsFailure_TheEntityStands()
+    {
+        var config = PortAppConfig.Parse("""
+            resources:
+              - kind: x
+                selector:
+                  query: 'true'
+                port:
+                  entity:
+                    mappings:
+                      identifier: .id
+                      blueprint: '"x"'
+                      properties:
+                        name: .id
+                        deep: .deep
+            """);
+        var deep = new string('[', 1_500) + new string(']', 1_500);
+        var item = JsonDocument.Parse($$"""{ "id": "a", "deep": {{deep}} }""", new JsonDocumentOptions { MaxDepth = 5_000 }).RootElement.Clone();
+
+        var result = new JqSemanticMapper(config).Map("x", item, Context);
+
+        var entity = Assert.Single(result.Entities);
+        Assert.Equal("a", entity.Properties["name"].GetString());
+        Assert.Equal(JsonValueKind.Null, entity.Properties["deep"].ValueKind);
+        var failure = Assert.Single(result.Failures);
+        Assert.Equal("properties.deep", failure.Member);
+        Assert.StartsWith("the value cannot be stored", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ExpressionWithoutOutput_IsNull()
     {
         var config = PortAppConfig.Parse("""
