@@ -201,7 +201,6 @@ public sealed class GitHubWebhookEndpointTests(ITestOutputHelper output) : IDisp
         // Whether a client sees the 401 or the connection closed under it depends on timing; what holds either way is
         // that no body was read and nothing was buffered.
         Assert.All(answers, a => Assert.True(a.Status is null or HttpStatusCode.Unauthorized, $"answered {a.Status}"));
-        Assert.Contains(answers, a => a.Status == HttpStatusCode.Unauthorized);
         Assert.Equal(0L, Interlocked.Read(ref _bodyBytesRead));
         // Buffering would allocate at least the 960 MB posted; client and server together stay far below that.
         Assert.True(allocated < 40L * Size / 8, $"{allocated / (1024 * 1024)} MB allocated");
