@@ -45,6 +45,14 @@ public sealed record CatalogError(string Blueprint, string? Entity, string Point
     /// <summary>Gets the column, in bytes, in <see cref="Line"/> (1-based), when known.</summary>
     public long? Column { get; init; }
 
+    /// <summary>
+    /// Gets, for an entity that does not match its blueprint's schema, the JSON Pointer of the failing keyword within the
+    /// blueprint, through any <c>$ref</c>, such as <c>/schema/properties/tier/enum</c> (<c>/schema/additionalProperties</c>
+    /// for a property the blueprint lacks); <see langword="null"/> for other errors. The same whatever the
+    /// <see cref="ISchemaValidator"/>.
+    /// </summary>
+    public string? KeywordLocation { get; init; }
+
     /// <summary>Returns the error as one line: which file, which entity or blueprint, where, and what is wrong.</summary>
     /// <returns>The description.</returns>
     public override string ToString()

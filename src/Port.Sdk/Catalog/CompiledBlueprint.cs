@@ -1,14 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Port.Sdk.Jq;
-using Port.Sdk.JsonSchema;
 
 namespace Port.Sdk.Catalog;
 
 /// <summary>A blueprint with its property schema and calculation expressions compiled once.</summary>
 internal sealed class CompiledBlueprint
 {
-    private CompiledBlueprint(Blueprint blueprint, JsonSchema.JsonSchema schema, IReadOnlyDictionary<string, JqFilter> calculations)
+    private CompiledBlueprint(Blueprint blueprint, ICompiledSchema schema, IReadOnlyDictionary<string, JqFilter> calculations)
     {
         Blueprint = blueprint;
         Schema = schema;
@@ -17,12 +16,13 @@ internal sealed class CompiledBlueprint
 
     public Blueprint Blueprint { get; }
 
-    public JsonSchema.JsonSchema Schema { get; }
+    /// <summary>Gets the schema of the entity's properties, compiled by the catalog's <see cref="ISchemaValidator"/>.</summary>
+    public ICompiledSchema Schema { get; }
 
     public IReadOnlyDictionary<string, JqFilter> Calculations { get; }
 
     /// <summary>Compiles a blueprint, collecting every problem with its JSON Pointer rather than stopping at the first.</summary>
-    public static CompiledBlueprint Compile(Blueprint blueprint, List<CatalogError> errors)
+    public static CompiledBlueprint Compile(Blueprint blueprint, ISchemaValidator validator, List<CatalogError> errors)
     {
         var id = blueprint.Identifier;
         var schemaObject = new JsonObject
@@ -33,15 +33,15 @@ internal sealed class CompiledBlueprint
             ["additionalProperties"] = false,
         };
 
-        JsonSchema.JsonSchema schema;
+        ICompiledSchema schema;
         try
         {
-            schema = JsonSchema.JsonSchema.FromNode(schemaObject, new JsonSchemaOptions { FormatAssertion = true });
+            schema = validator.Compile(Json.From(schemaObject));
         }
-        catch (JsonSchemaException ex)
+        catch (SchemaCompilationException ex)
         {
             errors.Add(new CatalogError(id, null, "/schema" + (ex.SchemaLocation ?? string.Empty), "schema", ex.Message));
-            schema = JsonSchema.JsonSchema.Parse("true");
+            schema = AcceptAll.Instance;
         }
 
         foreach (var required in blueprint.Schema.Required.Where(r => !blueprint.Schema.Properties.ContainsKey(r)))
@@ -64,6 +64,14 @@ internal sealed class CompiledBlueprint
 
         return new CompiledBlueprint(blueprint, schema, calculations);
     }
+}
+
+/// <summary>The schema of a blueprint whose schema did not compile: the blueprint is rejected, so it validates nothing.</summary>
+internal sealed class AcceptAll : ICompiledSchema
+{
+    public static AcceptAll Instance { get; } = new();
+
+    public IReadOnlyList<SchemaError> Validate(JsonElement instance, CancellationToken cancellationToken = default) => [];
 }
 
 /// <summary>Helpers to build JSON values.</summary>

@@ -91,6 +91,7 @@ public sealed partial class PortCatalog
     public async Task<IReadOnlyList<Entity>> NormalizeEntitiesAsync(IReadOnlyList<Entity> entities, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entities);
+        await ReadyAsync(cancellationToken).ConfigureAwait(false);
         var blueprints = await AllBlueprintsAsync(cancellationToken).ConfigureAwait(false);
         return [.. entities.Select(e => Normalize(e, blueprints))];
     }
@@ -98,6 +99,7 @@ public sealed partial class PortCatalog
     private async Task<IReadOnlyList<Entity>> WriteAsync(IReadOnlyList<Entity> entities, WriteMode mode, EntityWriteOptions? options, CancellationToken cancellationToken, bool validateOnly = false)
     {
         ArgumentNullException.ThrowIfNull(entities);
+        await ReadyAsync(cancellationToken).ConfigureAwait(false);
         options ??= EntityWriteOptions.Default;
 
         // A merging batch creates the entities that do not exist (Port's upsert with merge=true); MergeEntityAsync does not.

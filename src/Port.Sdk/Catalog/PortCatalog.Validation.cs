@@ -196,17 +196,14 @@ public sealed partial class PortCatalog
         var compiled = Compile(blueprint);
         var reported = new HashSet<string>(StringComparer.Ordinal);
         var properties = JsonSerializer.SerializeToElement<IReadOnlyDictionary<string, JsonElement>>(ValidationInstance(entity, blueprint, errors, reported), EntityJsonContext.Default.IReadOnlyDictionaryStringJsonElement);
-        foreach (var error in compiled.Schema.Validate(properties).Errors)
+        foreach (var error in compiled.Schema.Validate(properties))
         {
             if (reported.Contains(error.InstanceLocation))
             {
                 continue;
             }
 
-            var message = error.Keyword == "additionalProperties"
-                ? error.Message.Replace("(additionalProperties)", "(not a property of the blueprint)", StringComparison.Ordinal)
-                : error.Message;
-            errors.Add(new CatalogError(bp, id, "/properties" + error.InstanceLocation, error.Keyword, message));
+            errors.Add(ToCatalogError(bp, id, error));
         }
 
         foreach (var (name, relation) in entity.Relations)
@@ -254,7 +251,7 @@ public sealed partial class PortCatalog
         }
     }
 
-    private static void ValidateBlueprint(Blueprint blueprint, Dictionary<string, Blueprint> all, List<CatalogError> errors)
+    private void ValidateBlueprint(Blueprint blueprint, Dictionary<string, Blueprint> all, List<CatalogError> errors)
     {
         var id = blueprint.Identifier ?? string.Empty;
         if (Identifiers.CheckBlueprint(blueprint.Identifier) is { } identifierError)
@@ -262,7 +259,7 @@ public sealed partial class PortCatalog
             errors.Add(new CatalogError(id, null, "/identifier", "identifier", identifierError));
         }
 
-        _ = CompiledBlueprint.Compile(blueprint, errors);
+        _ = CompiledBlueprint.Compile(blueprint, SchemaValidator, errors);
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         void Claim(string name, string where)
         {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -21,7 +20,6 @@ public sealed record RelatedEntity(Entity Entity, int Hops, IReadOnlyList<string
 /// </summary>
 public sealed partial class PortCatalog : IDisposable
 {
-    private readonly ConcurrentDictionary<string, (Blueprint Source, string Json, CompiledBlueprint Compiled)> _compiled = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _writes = new(1, 1);
     private readonly List<Channel<EntityChange>> _watchers = [];
     private readonly Lock _watchersGate = new();
@@ -47,6 +45,7 @@ public sealed partial class PortCatalog : IDisposable
         ArgumentNullException.ThrowIfNull(validation);
         Store = store;
         ValidationMode = validation.Mode;
+        SchemaValidator = validation.SchemaValidator ?? PortSchemaValidator.Instance;
         _time = timeProvider ?? TimeProvider.System;
     }
 
@@ -79,6 +78,13 @@ public sealed partial class PortCatalog : IDisposable
     public async Task RegisterBlueprintsAsync(IEnumerable<Blueprint> blueprints, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(blueprints);
+        await ReadyAsync(cancellationToken).ConfigureAwait(false);
+        await RegisterBlueprintsCoreAsync(blueprints, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What <see cref="RegisterBlueprintsAsync"/> does, without waiting for the configured blueprints: it registers them.</summary>
+    internal async Task RegisterBlueprintsCoreAsync(IEnumerable<Blueprint> blueprints, CancellationToken cancellationToken)
+    {
         var incoming = blueprints.ToList();
         await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -127,14 +133,23 @@ public sealed partial class PortCatalog : IDisposable
     /// <param name="identifier">The blueprint's identifier.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>The blueprint, or <see langword="null"/>.</returns>
-    public Task<Blueprint?> GetBlueprintAsync(string identifier, CancellationToken cancellationToken = default)
-        => Store.GetBlueprintAsync(identifier, cancellationToken);
+    public async Task<Blueprint?> GetBlueprintAsync(string identifier, CancellationToken cancellationToken = default)
+    {
+        await ReadyAsync(cancellationToken).ConfigureAwait(false);
+        return await Store.GetBlueprintAsync(identifier, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Lists the blueprints.</summary>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>The blueprints.</returns>
-    public IAsyncEnumerable<Blueprint> GetBlueprintsAsync(CancellationToken cancellationToken = default)
-        => Store.GetBlueprintsAsync(cancellationToken);
+    public async IAsyncEnumerable<Blueprint> GetBlueprintsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await ReadyAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (var blueprint in Store.GetBlueprintsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return blueprint;
+        }
+    }
 
     /// <summary>Deletes a blueprint that has no entities and that no other blueprint relates to.</summary>
     /// <param name="identifier">The blueprint's identifier.</param>
@@ -144,6 +159,7 @@ public sealed partial class PortCatalog : IDisposable
     public async Task<bool> DeleteBlueprintAsync(string identifier, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(identifier);
+        await ReadyAsync(cancellationToken).ConfigureAwait(false);
         await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -189,6 +205,7 @@ public sealed partial class PortCatalog : IDisposable
     {
         ArgumentNullException.ThrowIfNull(blueprint);
         ArgumentNullException.ThrowIfNull(identifier);
+        await ReadyAsync(cancellationToken).ConfigureAwait(false);
         await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -283,6 +300,7 @@ public sealed partial class PortCatalog : IDisposable
     /// <returns>The entity, or <see langword="null"/>.</returns>
     public async Task<Entity?> GetEntityAsync(string blueprint, string identifier, CancellationToken cancellationToken = default)
     {
+        await ReadyAsync(cancellationToken).ConfigureAwait(false);
         var entity = await Store.GetEntityAsync(blueprint, identifier, cancellationToken).ConfigureAwait(false);
         return entity is null ? null : await ComputeAsync(entity, cancellationToken).ConfigureAwait(false);
     }
@@ -295,6 +313,7 @@ public sealed partial class PortCatalog : IDisposable
     public async IAsyncEnumerable<Entity> SearchAsync(SearchQuery query, string? blueprint = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        await ReadyAsync(cancellationToken).ConfigureAwait(false);
         var blueprints = await AllBlueprintsAsync(cancellationToken).ConfigureAwait(false);
         if (!ReadsComputedProperties(query, blueprints.Values))
         {
@@ -328,6 +347,7 @@ public sealed partial class PortCatalog : IDisposable
     /// <returns>Each related entity once, nearest first, with the relations that reach it.</returns>
     public async Task<IReadOnlyList<RelatedEntity>> GetRelatedEntitiesAsync(string blueprint, string identifier, int hops = 1, RelationDirection? direction = null, CancellationToken cancellationToken = default)
     {
+        await ReadyAsync(cancellationToken).ConfigureAwait(false);
         ArgumentOutOfRangeException.ThrowIfLessThan(hops, 1);
         var blueprints = await AllBlueprintsAsync(cancellationToken).ConfigureAwait(false);
         var start = new EntityKey(blueprint, identifier);
@@ -397,6 +417,7 @@ public sealed partial class PortCatalog : IDisposable
     public async IAsyncEnumerable<ScorecardResult> EvaluateScorecardAsync(Scorecard scorecard, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scorecard);
+        await ReadyAsync(cancellationToken).ConfigureAwait(false);
         var levels = scorecard.Levels.Select(l => l.Title).ToList();
         foreach (var rule in scorecard.Rules.Where(r => !levels.Contains(r.Level)))
         {
@@ -483,6 +504,7 @@ public sealed partial class PortCatalog : IDisposable
     public async Task<IReadOnlyDictionary<EntityKey, Entity>> GetStoredEntitiesAsync(IEnumerable<EntityKey> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
+        await ReadyAsync(cancellationToken).ConfigureAwait(false);
         var found = new Dictionary<EntityKey, Entity>();
         foreach (var group in keys.Distinct().GroupBy(k => k.Blueprint))
         {
@@ -506,32 +528,6 @@ public sealed partial class PortCatalog : IDisposable
 
     private static bool DependsOn(Blueprint blueprint, string identifier)
         => blueprint.Relations.Values.Any(r => r.Target == identifier) || blueprint.AggregationProperties.Values.Any(a => a.Target == identifier);
-
-    /// <summary>
-    /// The compiled form of a blueprint, cached by identifier and reused while the blueprint's JSON is unchanged
-    /// (stores may return a new instance of the same blueprint on every read).
-    /// </summary>
-    private CompiledBlueprint Compile(Blueprint blueprint)
-    {
-        if (_compiled.TryGetValue(blueprint.Identifier, out var cached))
-        {
-            if (ReferenceEquals(cached.Source, blueprint))
-            {
-                return cached.Compiled;
-            }
-
-            var json = PortJson.Write(blueprint);
-            if (cached.Json == json)
-            {
-                _compiled[blueprint.Identifier] = (blueprint, json, cached.Compiled);
-                return cached.Compiled;
-            }
-        }
-
-        var compiled = CompiledBlueprint.Compile(blueprint, []);
-        _compiled[blueprint.Identifier] = (blueprint, PortJson.Write(blueprint), compiled);
-        return compiled;
-    }
 
     private async Task<Dictionary<string, Blueprint>> AllBlueprintsAsync(CancellationToken cancellationToken)
     {

@@ -8,7 +8,7 @@ namespace Port.Sdk;
 /// <summary>Options of the catalog that <see cref="PortServiceCollectionExtensions.AddPort"/> registers.</summary>
 public sealed class PortOptions
 {
-    /// <summary>Gets the blueprints registered, as one set, when the catalog is first resolved: they may reference each other in any order.</summary>
+    /// <summary>Gets the blueprints registered, as one set, when the host starts or the catalog is first used: they may reference each other in any order.</summary>
     public IList<Blueprint> Blueprints { get; } = [];
 
     /// <summary>Gets how the catalog validates entities.</summary>
@@ -66,9 +66,11 @@ public static class PortServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the catalog (<see cref="PortCatalog"/>) over the in-memory store unless another store is registered,
-    /// with the given options. Under a generic host the blueprints are registered asynchronously when the host starts
-    /// (a hosted service that runs before the integrations'); without one, call
-    /// <see cref="PortServiceProviderExtensions.InitializePortAsync"/>, or they are registered when the catalog is first resolved.
+    /// with the given options. The configured blueprints are registered asynchronously, once: when a generic host starts
+    /// (a hosted service that runs before the integrations', so that an invalid blueprint fails the start), or on the
+    /// catalog's first use (every method of the catalog waits for them), or when
+    /// <see cref="PortServiceProviderExtensions.InitializePortAsync"/> is called, whichever comes first. A failed
+    /// registration is not kept: each use tries again and, if it fails again, throws the registration's exception.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Configures the options, such as the blueprints to register.</param>
@@ -91,13 +93,7 @@ public static class PortServiceCollectionExtensions
         {
             var catalog = new PortCatalog(sp.GetRequiredService<IEntityStore>(), sp.GetRequiredService<IOptions<PortOptions>>().Value.Validation, sp.GetService<TimeProvider>());
             var initialization = sp.GetRequiredService<PortCatalogInitialization>();
-            if (!initialization.Deferred && sp.GetService<IHostApplicationLifetime>() is null)
-            {
-                // No host will start PortCatalogInitializer and nobody called InitializePortAsync: the blueprints are
-                // registered now, off any synchronization context, so a catalog resolved without a host has them.
-                Task.Run(() => initialization.EnsureAsync(catalog, CancellationToken.None)).GetAwaiter().GetResult();
-            }
-
+            catalog.InitializeOnFirstUse(cancellationToken => initialization.EnsureAsync(catalog, cancellationToken));
             return catalog;
         });
         return new DefaultPortBuilder(services);
@@ -131,7 +127,24 @@ public static class PortBuilderExtensions
         return builder;
     }
 
-    /// <summary>Adds blueprints, registered when the catalog is first resolved.</summary>
+    /// <summary>
+    /// Validates entities with another JSON Schema engine than Port.Sdk's own, such as JsonSchema.Net
+    /// (<c>UseJsonSchemaNet()</c> of the Port.Sdk.JsonSchemaNet package). Sets <see cref="CatalogValidationOptions.SchemaValidator"/>;
+    /// the leniencies of <see cref="CatalogValidationOptions.Mode"/> stay the catalog's, the same with every engine.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="factory">Creates the engine, once, when the catalog's options are first read.</param>
+    /// <returns>The builder provided in <paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public static IPortBuilder UseSchemaValidator(this IPortBuilder builder, Func<IServiceProvider, ISchemaValidator> factory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(factory);
+        builder.Services.AddSingleton<IConfigureOptions<PortOptions>>(sp => new ConfigureOptions<PortOptions>(options => options.Validation.SchemaValidator = factory(sp)));
+        return builder;
+    }
+
+    /// <summary>Adds blueprints, registered when the host starts or the catalog is first used.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="blueprints">The blueprints.</param>
     /// <returns>The builder provided in <paramref name="builder"/>.</returns>
@@ -153,7 +166,7 @@ public static class PortBuilderExtensions
     /// <summary>
     /// Adds the blueprints of every <c>*.json</c> file in a directory (or of one file): each file one blueprint, or an
     /// array of them, as Port and Ocean write them (<see cref="BlueprintFile"/>). The files are read now; the blueprints
-    /// are registered as one set when the catalog is first resolved, so they may reference each other in any order, and
+    /// are registered as one set when the host starts or the catalog is first used, so they may reference each other in any order, and
     /// registration errors name the file and the JSON Pointer in it.
     /// </summary>
     /// <param name="builder">The builder.</param>

@@ -7,8 +7,8 @@ public static class PortServiceProviderExtensions
 {
     /// <summary>
     /// Resolves the catalog and registers the configured blueprints with it, asynchronously. A generic host does this
-    /// when it starts; without a host, call this before using the catalog (otherwise the blueprints are registered,
-    /// synchronously, when the catalog is first resolved).
+    /// when it starts, and the catalog's first use does it otherwise; call this to register them, and see their errors,
+    /// at a time of your choosing.
     /// </summary>
     /// <param name="services">The service provider.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
@@ -19,7 +19,6 @@ public static class PortServiceProviderExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         var initialization = services.GetRequiredService<PortCatalogInitialization>();
-        initialization.Deferred = true;
         var catalog = services.GetRequiredService<PortCatalog>();
         await initialization.EnsureAsync(catalog, cancellationToken).ConfigureAwait(false);
         return catalog;

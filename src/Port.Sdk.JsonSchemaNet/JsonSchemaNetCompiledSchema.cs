@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Json.Schema;
+using NetSchema = Json.Schema.JsonSchema;
+
+namespace Port.Sdk.JsonSchemaNet;
+
+/// <summary>A schema JsonSchema.Net built, whose results are read as <see cref="SchemaError"/>s.</summary>
+internal sealed class JsonSchemaNetCompiledSchema(NetSchema schema, EvaluationOptions options) : ICompiledSchema
+{
+    public IReadOnlyList<SchemaError> Validate(JsonElement instance, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        EvaluationResults results;
+        try
+        {
+            results = schema.Evaluate(instance, options);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A reference that resolves to nothing is found only when it is evaluated.
+            return [new SchemaError(string.Empty, string.Empty, "$ref", $"JsonSchema.Net cannot evaluate the schema: {ex.Message}")];
+        }
+
+        if (results.IsValid)
+        {
+            return [];
+        }
+
+        var errors = new List<SchemaError>();
+        Add(results, errors);
+        foreach (var detail in results.Details ?? [])
+        {
+            Add(detail, errors);
+        }
+
+        return errors;
+    }
+
+    private static void Add(EvaluationResults node, List<SchemaError> errors)
+    {
+        if (node.Errors is null)
+        {
+            return;
+        }
+
+        var instanceLocation = node.InstanceLocation.ToString();
+        var path = node.EvaluationPath.ToString();
+        foreach (var (keyword, message) in node.Errors)
+        {
+            if (string.IsNullOrEmpty(keyword))
+            {
+                // The 'false' schema: the keyword that applied it is the last segment of its path.
+                var last = path.LastIndexOf('/');
+                errors.Add(new SchemaError(instanceLocation, path, last < 0 ? "false" : path[(last + 1)..], message));
+            }
+            else
+            {
+                errors.Add(new SchemaError(instanceLocation, path + "/" + keyword, keyword, message));
+            }
+        }
+    }
+}
