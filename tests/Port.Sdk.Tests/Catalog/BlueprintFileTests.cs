@@ -186,14 +186,15 @@ public sealed class BlueprintFileTests : IDisposable
     }
 
     [Fact]
-    public void AddBlueprintsFromDirectory_InvalidSet_ErrorNamesFileAndPointer()
+    public async Task AddBlueprintsFromDirectory_InvalidSet_FirstUseErrorNamesFileAndPointer()
     {
         var file = Write("service.json", Service);
         var services = new ServiceCollection();
         services.AddPort().AddBlueprintsFromDirectory(_directory.FullName);
-        using var provider = services.BuildServiceProvider(validateScopes: true);
+        await using var provider = services.BuildServiceProvider(validateScopes: true);
+        var catalog = provider.GetRequiredService<PortCatalog>();
 
-        var ex = Assert.Throws<CatalogValidationException>(() => provider.GetRequiredService<PortCatalog>());
+        var ex = await Assert.ThrowsAsync<CatalogValidationException>(() => catalog.GetBlueprintAsync("service"));
 
         Assert.Equal(
             [(file, "/relations/team/target"), (file, "/mirrorProperties/slack/path")],
