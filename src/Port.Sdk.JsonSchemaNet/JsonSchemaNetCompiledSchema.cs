@@ -33,6 +33,18 @@ internal sealed class JsonSchemaNetCompiledSchema(NetSchema schema, EvaluationOp
             Add(detail, errors);
         }
 
+        if (errors.Count == 0)
+        {
+            // Some keywords ('not', 'oneOf') fail without a message: the failing subschemas say where.
+            var failing = (results.Details ?? []).Where(d => !d.IsValid).Prepend(results)
+                .DistinctBy(n => (n.InstanceLocation.ToString(), n.EvaluationPath.ToString())).ToList();
+            foreach (var node in failing.Where(n => !failing.Any(o => o != n && o.EvaluationPath.ToString().StartsWith(n.EvaluationPath + "/", StringComparison.Ordinal))))
+            {
+                var path = node.EvaluationPath.ToString();
+                errors.Add(new SchemaError(node.InstanceLocation.ToString(), path, "schema", $"does not match the schema at '{path}'"));
+            }
+        }
+
         return errors;
     }
 
@@ -55,7 +67,9 @@ internal sealed class JsonSchemaNetCompiledSchema(NetSchema schema, EvaluationOp
             }
             else
             {
-                errors.Add(new SchemaError(instanceLocation, path + "/" + keyword, keyword, message));
+                // A boolean subschema's error is keyed by the keyword that applied it, whose path it already ends with.
+                var location = path.EndsWith("/" + keyword, StringComparison.Ordinal) ? path : path + "/" + keyword;
+                errors.Add(new SchemaError(instanceLocation, location, keyword, message));
             }
         }
     }

@@ -23,7 +23,7 @@ public sealed class JsonSchemaNetValidator : ISchemaValidator
         options ??= new JsonSchemaNetOptions();
         var keywords = options.Keywords.ToArray();
         _documents = options.Documents.ToDictionary(d => d.Key, d => d.Value.Clone());
-        Dialect WithKeywords(Dialect dialect) => keywords.Length == 0 ? dialect : dialect.With(keywords);
+        Dialect WithKeywords(Dialect dialect) => keywords.Length == 0 ? dialect : dialect.With(keywords, dialect.Id);
         _dialects = [WithKeywords(Dialect.Draft202012), WithKeywords(Dialect.Draft201909), WithKeywords(Dialect.Draft07)];
         _defaultDialect = _dialects.FirstOrDefault(d => d.Id == options.DefaultDialect.Id) ?? WithKeywords(options.DefaultDialect);
 

@@ -21,7 +21,7 @@ internal static class JsonItems
 }
 
 /// <summary>An integration whose items of each kind are read from a file: what <c>port sync</c> runs.</summary>
-internal sealed class FileIntegration(string identifier, IReadOnlyDictionary<string, string> files) : IIntegration
+internal sealed class FileIntegration(string identifier, IReadOnlyDictionary<string, string> files, Action<string, int>? read = null) : IIntegration
 {
     public string Identifier => identifier;
 
@@ -33,6 +33,7 @@ internal sealed class FileIntegration(string identifier, IReadOnlyDictionary<str
         foreach (var page in items.Chunk(100))
         {
             cancellationToken.ThrowIfCancellationRequested();
+            read?.Invoke(kind, page.Length);
             yield return page;
         }
 

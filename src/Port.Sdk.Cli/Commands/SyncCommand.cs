@@ -14,8 +14,9 @@ internal static class SyncCommand
         Runs a full resync of the items in the files (one file per kind) into the catalog in a SQLite file:
         entities created, changed ones rewritten, and the ones this integration wrote before and no longer
         has deleted (within the configuration's entityDeletionThreshold). With --plan, writes nothing and
-        prints, per kind, how many entities the resync would create, update and delete; with --list too,
-        each of them: created (+), updated (~) and deleted (-).
+        prints, per kind, how many entities the resync would create, update and delete, and a summary line;
+        with --list too, each of them: created (+), updated (~) and deleted (-). On a terminal, standard error
+        shows the items read, mapped and written per kind as they go (nothing when it is redirected).
 
         Options:
           --config FILE        the mapping configuration (Port's port-app-config format)
@@ -158,11 +159,16 @@ internal static class SyncCommand
             }
         }
 
-        var integration = new FileIntegration(options.GetValueOrDefault("--integration", "cli"), files);
-        using var engine = new ResyncEngine(catalog, integration, new JqSemanticMapper(config), config);
+        using var progress = SyncProgress.ForTerminal(stderr, [.. files.Keys]);
+        using var stopWatching = new CancellationTokenSource();
+        var watching = progress is null ? Task.CompletedTask : CountWritesAsync(catalog, progress, stopWatching.Token);
+        var integration = new FileIntegration(options.GetValueOrDefault("--integration", "cli"), files, progress is null ? null : progress.Read);
+        ISemanticMapper mapper = new JqSemanticMapper(config);
+        using var engine = new ResyncEngine(catalog, integration, progress is null ? mapper : new ProgressMapper(mapper, progress), config);
         if (plan)
         {
             var result = await engine.PlanAsync().ConfigureAwait(false);
+            await StopAsync(stopWatching, watching, progress).ConfigureAwait(false);
             var list = options.ContainsKey("--list") || options.ContainsKey("--verbose");
             foreach (var kind in result.Kinds)
             {
@@ -199,6 +205,7 @@ internal static class SyncCommand
         }
 
         var report = await engine.ResyncAsync().ConfigureAwait(false);
+        await StopAsync(stopWatching, watching, progress).ConfigureAwait(false);
         foreach (var kind in report.Kinds)
         {
             stdout.WriteLine($"{kind.Kind}: {kind.Fetched} fetched, {kind.Selected} selected, {kind.Mapped} mapped: {kind.Created} created, {kind.Updated} updated, {kind.Unchanged} unchanged, {kind.Deleted} deleted, {kind.Failures.Count} failed in {kind.Duration.TotalSeconds:0.###} s");
@@ -214,6 +221,28 @@ internal static class SyncCommand
         }
 
         return Finish(report.DeletionSkippedReason, report.Kinds.Sum(k => k.Failures.Count), stdout, null);
+    }
+
+    private static async Task CountWritesAsync(PortCatalog catalog, SyncProgress progress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var change in catalog.WatchAsync(cancellationToken).ConfigureAwait(false))
+            {
+                progress.Written(change.Key);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Stops counting writes and erases the progress line before the report is printed.</summary>
+    private static async Task StopAsync(CancellationTokenSource stopWatching, Task watching, SyncProgress? progress)
+    {
+        await stopWatching.CancelAsync().ConfigureAwait(false);
+        await watching.ConfigureAwait(false);
+        progress?.Dispose();
     }
 
     private static int Finish(string? deletionSkipped, int failures, TextWriter stdout, string? footer)

@@ -347,8 +347,8 @@ public sealed partial class PortCatalog : IDisposable
     /// <returns>Each related entity once, nearest first, with the relations that reach it.</returns>
     public async Task<IReadOnlyList<RelatedEntity>> GetRelatedEntitiesAsync(string blueprint, string identifier, int hops = 1, RelationDirection? direction = null, CancellationToken cancellationToken = default)
     {
-        await ReadyAsync(cancellationToken).ConfigureAwait(false);
         ArgumentOutOfRangeException.ThrowIfLessThan(hops, 1);
+        await ReadyAsync(cancellationToken).ConfigureAwait(false);
         var blueprints = await AllBlueprintsAsync(cancellationToken).ConfigureAwait(false);
         var start = new EntityKey(blueprint, identifier);
         var seen = new HashSet<EntityKey> { start };
