@@ -6,7 +6,9 @@ namespace Port.Sdk.Benchmarks;
 
 /// <summary>
 /// Validating a realistic 20-property service entity against its blueprint schema, valid and invalid,
-/// with Port.Sdk.JsonSchema and NJsonSchema side by side. Both validate an already-parsed instance.
+/// with Port.Sdk.JsonSchema and NJsonSchema side by side, and through the catalog's validator seam
+/// (<see cref="ISchemaValidator"/>, format asserted) with Port.Sdk.JsonSchema and JsonSchema.Net 8.0.5.
+/// All validate an already-parsed instance.
 /// </summary>
 [MemoryDiagnoser]
 public class SchemaValidationBenchmark
@@ -97,6 +99,8 @@ public class SchemaValidationBenchmark
     private JsonElement _invalidElement;
     private JToken _validToken = null!;
     private JToken _invalidToken = null!;
+    private ICompiledSchema _portSeam = null!;
+    private ICompiledSchema _jsonSchemaNetSeam = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -107,6 +111,15 @@ public class SchemaValidationBenchmark
         _invalidElement = JsonDocument.Parse(InvalidEntity).RootElement;
         _validToken = JToken.Parse(ValidEntity);
         _invalidToken = JToken.Parse(InvalidEntity);
+        using var schemaDocument = JsonDocument.Parse(BlueprintSchema);
+        _portSeam = PortSchemaValidator.Instance.Compile(schemaDocument.RootElement);
+        _jsonSchemaNetSeam = new Port.Sdk.JsonSchemaNet.JsonSchemaNetValidator().Compile(schemaDocument.RootElement);
+        if (_portSeam.Validate(_validElement).Count != 0 || _jsonSchemaNetSeam.Validate(_validElement).Count != 0
+            || _portSeam.Validate(_invalidElement).Count == 0 || _jsonSchemaNetSeam.Validate(_invalidElement).Count == 0)
+        {
+            throw new InvalidOperationException("The engines behind the validator seam do not give the expected verdicts.");
+        }
+
         if (!_portSchema.Validate(_validElement).IsValid || _nSchema.Validate(_validToken).Count != 0
             || _portSchema.Validate(_invalidElement).Errors.Count != 5 || _nSchema.Validate(_invalidToken).Count == 0)
         {
@@ -125,4 +138,16 @@ public class SchemaValidationBenchmark
 
     [Benchmark(Description = "Port.Sdk.JsonSchema, invalid")]
     public int Port_Invalid() => _portSchema.Validate(_invalidElement).Errors.Count;
+
+    [Benchmark(Description = "seam: Port.Sdk.JsonSchema, valid")]
+    public int PortSeam_Valid() => _portSeam.Validate(_validElement).Count;
+
+    [Benchmark(Description = "seam: JsonSchema.Net, valid")]
+    public int JsonSchemaNetSeam_Valid() => _jsonSchemaNetSeam.Validate(_validElement).Count;
+
+    [Benchmark(Description = "seam: Port.Sdk.JsonSchema, invalid")]
+    public int PortSeam_Invalid() => _portSeam.Validate(_invalidElement).Count;
+
+    [Benchmark(Description = "seam: JsonSchema.Net, invalid")]
+    public int JsonSchemaNetSeam_Invalid() => _jsonSchemaNetSeam.Validate(_invalidElement).Count;
 }

@@ -10,6 +10,7 @@ using Port.Sdk.GitHub;
 using Port.Sdk.Integrations;
 using Port.Sdk.Jq;
 using Port.Sdk.JsonSchema;
+using Port.Sdk.JsonSchemaNet;
 using Port.Sdk.Mcp;
 using Port.Sdk.Sqlite;
 using Port.Sdk.Testing;
@@ -68,6 +69,10 @@ try
 
     var slug = JqFilter.Compile(".full_name | split(\"/\") | last").First(JqValue.Parse("""{ "full_name": "acme/payments-api" }"""));
     var schemaOk = JsonSchema.Parse("""{ "type": "object", "required": ["identifier"] }""").IsValid(PortJson.ToElement(entities[0]));
+    using var strict = new PortCatalog(new InMemoryEntityStore(), new CatalogValidationOptions { SchemaValidator = new JsonSchemaNetValidator() });
+    await strict.RegisterBlueprintAsync(PortJson.ReadBlueprint("""{ "identifier": "service", "schema": { "properties": { "stars": { "type": "number" } } } }"""));
+    var rejected = await strict.ValidateEntitiesAsync([PortJson.ReadEntity("""{ "identifier": "web", "blueprint": "service", "properties": { "stars": "many" } }""")]);
+    var jsonSchemaNetOk = rejected is [{ Pointer: "/properties/stars", Rule: "type" }];
     using var samples = await CatalogSamples.CreateAsync();
     var sampleBlueprints = 0;
     await foreach (var blueprint in samples.GetBlueprintsAsync())
@@ -76,9 +81,9 @@ try
     }
 
     var version = typeof(PortCatalog).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
-    Console.WriteLine($"consumer: Port.Sdk {version}: {entities.Count} entities mapped and upserted into SQLite, search found [{string.Join(", ", found)}], jq gave {slug}, schema valid {schemaOk}, {GitHubDefaults.Blueprints().Count} GitHub blueprints, {PortCatalogMcpServer.Tools.Count} MCP tools, {sampleBlueprints} sample blueprints");
+    Console.WriteLine($"consumer: Port.Sdk {version}: {entities.Count} entities mapped and upserted into SQLite, search found [{string.Join(", ", found)}], jq gave {slug}, schema valid {schemaOk}, JsonSchema.Net rejected {rejected.Count}, {GitHubDefaults.Blueprints().Count} GitHub blueprints, {PortCatalogMcpServer.Tools.Count} MCP tools, {sampleBlueprints} sample blueprints");
 
-    if (entities.Count != 2 || found is not ["payments-api (csharp)"] || slug?.ToString() != "\"payments-api\"" || !schemaOk || sampleBlueprints == 0)
+    if (entities.Count != 2 || found is not ["payments-api (csharp)"] || slug?.ToString() != "\"payments-api\"" || !schemaOk || !jsonSchemaNetOk || sampleBlueprints == 0)
     {
         problems.Add("an unexpected result (see the line above)");
     }
