@@ -15,5 +15,13 @@ if (args is ["github-resync"])
     return;
 }
 
+if (args is ["stale-deletion", ..])
+{
+    var repositories = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 50_000;
+    var stalePercent = args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10;
+    StaleDeletion.Run(repositories, stalePercent);
+    return;
+}
+
 var config = DefaultConfig.Instance.AddDiagnoser(MemoryDiagnoser.Default);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);

@@ -68,20 +68,18 @@ internal sealed class StaleEntitySweeper(PortCatalog catalog, string integration
         var refused = new Dictionary<string, List<ResyncFailure>>(StringComparer.Ordinal);
         foreach (var (kind, keys) in sweep.Deletable)
         {
-            foreach (var key in keys)
+            // In bulk, with the outcome of deleting one by one: an entity others still require stays
+            // (deleteDependentEntities is off), and the report says why.
+            var outcomes = await catalog.DeleteEntitiesAsync(keys, config?.DeleteDependentEntities ?? false, cancellationToken).ConfigureAwait(false);
+            foreach (var outcome in outcomes)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                try
+                if (outcome.Status == EntityDeletionStatus.Deleted)
                 {
-                    if (await catalog.DeleteEntityAsync(key.Blueprint, key.Identifier, config?.DeleteDependentEntities ?? false, cancellationToken).ConfigureAwait(false))
-                    {
-                        deleted[kind] = deleted.GetValueOrDefault(kind) + 1;
-                    }
+                    deleted[kind] = deleted.GetValueOrDefault(kind) + 1;
                 }
-                catch (CatalogValidationException ex)
+                else if (outcome.Status == EntityDeletionStatus.Refused)
                 {
-                    // An entity that others still require stays (deleteDependentEntities is off); the report says why.
-                    (refused.TryGetValue(kind, out var list) ? list : refused[kind] = []).AddRange(ex.Errors.Select(e => ResyncFailure.FromCatalog(kind, e, ResyncFailureStage.Deletion)));
+                    (refused.TryGetValue(kind, out var list) ? list : refused[kind] = []).AddRange(outcome.Errors.Select(e => ResyncFailure.FromCatalog(kind, e, ResyncFailureStage.Deletion)));
                 }
             }
         }

@@ -49,9 +49,11 @@ internal static class SqlTranslator
     {
         var bp = Add(parameters, rule.Blueprint);
         var id = Add(parameters, rule.Value);
+        // An uncorrelated IN: SQLite evaluates the subquery once through the relations' index on the given end and
+        // looks the few rows up by primary key. (A correlated EXISTS ran once per entity row: a scan of the table.)
         return rule.Direction == RelationDirection.Downstream
-            ? $"EXISTS (SELECT 1 FROM relations r WHERE r.source_blueprint = e.blueprint AND r.source_identifier = e.identifier AND r.target_blueprint = {bp} AND r.target_identifier = {id})"
-            : $"EXISTS (SELECT 1 FROM relations r WHERE r.source_blueprint = {bp} AND r.source_identifier = {id} AND r.target_blueprint = e.blueprint AND r.target_identifier = e.identifier)";
+            ? $"(e.blueprint, e.identifier) IN (SELECT r.source_blueprint, r.source_identifier FROM relations r WHERE r.target_blueprint = {bp} AND r.target_identifier = {id})"
+            : $"(e.blueprint, e.identifier) IN (SELECT r.target_blueprint, r.target_identifier FROM relations r WHERE r.source_blueprint = {bp} AND r.source_identifier = {id})";
     }
 
     private static string? TranslateProperty(PropertyRule rule, List<(string Name, object Value)> parameters)

@@ -42,6 +42,21 @@ public sealed class SqliteEntityStore : IEntityStore
         """,
     ];
 
+    /// <summary>
+    /// The entities relating to some targets of one blueprint (<c>$bp</c>, identifiers in the JSON array <c>$ids</c>),
+    /// searched through <c>relations_by_target</c>, never by scanning a table. DISTINCT: an entity relating to one
+    /// target through two relations comes once, as a <c>relatedTo</c> query finds it.
+    /// </summary>
+    internal const string RelatingSql = "SELECT t.target_identifier, e.json FROM (SELECT DISTINCT target_identifier, source_blueprint, source_identifier FROM relations "
+        + "WHERE target_blueprint = $bp AND target_identifier IN (SELECT value FROM json_each($ids))) t "
+        + "JOIN entities e ON e.blueprint = t.source_blueprint AND e.identifier = t.source_identifier";
+
+    /// <summary>Deletes the entities of one blueprint (<c>$bp</c>) whose identifiers are in the JSON array <c>$ids</c>, by primary key.</summary>
+    internal const string DeleteEntitiesSql = "DELETE FROM entities WHERE blueprint = $bp AND identifier IN (SELECT value FROM json_each($ids))";
+
+    /// <summary>Deletes the relation rows of those entities, through <c>relations_by_source</c>.</summary>
+    internal const string DeleteRelationsSql = "DELETE FROM relations WHERE source_blueprint = $bp AND source_identifier IN (SELECT value FROM json_each($ids))";
+
     private readonly string _connectionString;
     private readonly TimeSpan _busyTimeout;
     private readonly Lazy<Task> _migrated;
@@ -209,6 +224,26 @@ public sealed class SqliteEntityStore : IEntityStore
         }
     }
 
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<KeyValuePair<EntityKey, Entity>> QueryRelatingAsync(IEnumerable<EntityKey> targets, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+
+        foreach (var group in targets.Distinct().GroupBy(k => k.Blueprint))
+        {
+            foreach (var chunk in group.Chunk(1_000))
+            {
+                await using var command = Command(connection, RelatingSql, ("$bp", group.Key), ("$ids", JsonArray(chunk.Select(k => k.Identifier))));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    yield return new(new EntityKey(group.Key, reader.GetString(0)), PortJson.ReadEntity(reader.GetString(1)));
+                }
+            }
+        }
+    }
+
     private static string JsonArray(IEnumerable<string> values)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
@@ -274,22 +309,28 @@ public sealed class SqliteEntityStore : IEntityStore
 
         // BEGIN IMMEDIATE takes the write lock at once: a second writer waits (busy timeout) instead of failing mid-batch.
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken).ConfigureAwait(false);
-        await using var deleteEntity = Command(connection, "DELETE FROM entities WHERE blueprint = $bp AND identifier = $id", ("$bp", string.Empty), ("$id", string.Empty));
-        await using var deleteRelations = Command(connection, "DELETE FROM relations WHERE source_blueprint = $bp AND source_identifier = $id", ("$bp", string.Empty), ("$id", string.Empty));
+        await using var deleteEntities = Command(connection, DeleteEntitiesSql, ("$bp", string.Empty), ("$ids", string.Empty));
+        await using var deleteRelations = Command(connection, DeleteRelationsSql, ("$bp", string.Empty), ("$ids", string.Empty));
         await using var upsert = Command(connection, "INSERT OR REPLACE INTO entities (blueprint, identifier, json, content_hash, created_at, source_integration, source_kind) VALUES ($bp, $id, $json, $hash, $created, $integration, $kind)",
             ("$bp", string.Empty), ("$id", string.Empty), ("$json", string.Empty), ("$hash", string.Empty), ("$created", string.Empty), ("$integration", string.Empty), ("$kind", string.Empty));
         await using var relate = Command(connection, "INSERT INTO relations VALUES ($sbp, $sid, $rel, $tbp, $tid)", ("$sbp", string.Empty), ("$sid", string.Empty), ("$rel", string.Empty), ("$tbp", string.Empty), ("$tid", string.Empty));
-        foreach (var command in new[] { deleteEntity, deleteRelations, upsert, relate })
+        foreach (var command in new[] { deleteEntities, deleteRelations, upsert, relate })
         {
             command.Transaction = transaction;
             command.Prepare();
         }
 
-        foreach (var key in changes.Deletes)
+        // Set-based: one statement per blueprint and 1,000 keys (the identifiers as one JSON array, so the statement
+        // text, and SQLite's plan of it, is the same for every batch), each a primary-key or index search per key.
+        foreach (var group in changes.Deletes.GroupBy(k => k.Blueprint))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            await Run(deleteEntity, cancellationToken, key.Blueprint, key.Identifier).ConfigureAwait(false);
-            await Run(deleteRelations, cancellationToken, key.Blueprint, key.Identifier).ConfigureAwait(false);
+            foreach (var chunk in group.Chunk(1_000))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var ids = JsonArray(chunk.Select(k => k.Identifier));
+                await Run(deleteEntities, cancellationToken, group.Key, ids).ConfigureAwait(false);
+                await Run(deleteRelations, cancellationToken, group.Key, ids).ConfigureAwait(false);
+            }
         }
 
         // The old relation rows of every upserted entity go in a few set-based deletes rather than one per entity.

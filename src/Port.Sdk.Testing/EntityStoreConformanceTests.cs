@@ -10,7 +10,7 @@ namespace Port.Sdk.Testing;
 /// properties, scorecards and the change feed. Inherit it in an xunit test project and return your store from
 /// <see cref="CreateStore"/>; each test gets a fresh, empty store.
 /// </summary>
-public abstract class EntityStoreConformanceTests
+public abstract partial class EntityStoreConformanceTests
 {
     /// <summary>Creates a fresh, empty store for one test.</summary>
     /// <returns>The store.</returns>

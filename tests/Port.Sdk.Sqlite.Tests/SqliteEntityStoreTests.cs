@@ -149,4 +149,54 @@ public sealed class SqliteEntityStoreTests : EntityStoreConformanceTests, IDispo
 
         Assert.Equal(0, await catalog.Store.CountAsync("item"));
     }
+
+    [Theory]
+    [InlineData("relating", "relations_by_target")]
+    [InlineData("downstream", "relations_by_target")]
+    [InlineData("upstream", "relations_by_source")]
+    [InlineData("delete-relations", "relations_by_source")]
+    [InlineData("delete-entities", "PRIMARY KEY")]
+    public async Task RelationLookups_SearchTheRelationIndex_NeverScanATable(string lookup, string index)
+    {
+        var path = Path.Combine(_directory.FullName, "plans.db");
+        using (var catalog = await CatalogSamples.CreateAsync(new SqliteEntityStore(path)))
+        {
+            await CatalogSamples.SeedAsync(catalog);
+        }
+
+        var parameters = new List<(string Name, object Value)>();
+        var sql = lookup switch
+        {
+            "relating" => SqliteEntityStore.RelatingSql,
+            "delete-relations" => SqliteEntityStore.DeleteRelationsSql,
+            "delete-entities" => SqliteEntityStore.DeleteEntitiesSql,
+            _ => "SELECT e.json FROM entities e WHERE 1 = 1 AND " + SqlTranslator.Translate(
+                new RelatedToRule { Blueprint = "service", Value = "payments-api", Direction = lookup == "downstream" ? RelationDirection.Downstream : RelationDirection.Upstream },
+                parameters),
+        };
+        await using var connection = new SqliteConnection($"Data Source={path}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        command.Parameters.AddWithValue("$bp", "service");
+        command.Parameters.AddWithValue("$ids", """["payments-api"]""");
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        var text = string.Join(Environment.NewLine, plan);
+        Assert.Matches(index == "PRIMARY KEY" ? "USING PRIMARY KEY" : $"USING (COVERING )?INDEX {index}", text);
+        // "SCAN t" reads the subquery's own few rows and json_each the given identifiers; the tables are only searched.
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN ", StringComparison.Ordinal) && step.Split(' ')[1] is "e" or "r" or "entities" or "relations");
+    }
 }

@@ -85,6 +85,31 @@ public interface IEntityStore
         }
     }
 
+    /// <summary>
+    /// Streams, for each of the given entities, the stored entities that relate to it (what a <c>relatedTo</c> rule
+    /// with <see cref="RelationDirection.Downstream"/> finds for it): what a deletion checks and clears. The default
+    /// implementation runs one such query per entity with <see cref="QueryAsync"/>; a store overrides it to look them up
+    /// in bulk.
+    /// </summary>
+    /// <param name="targets">The entities related to.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>
+    /// Pairs of a target (the key) and an entity that relates to it (the value), each pair once, in no particular order;
+    /// an entity that relates to several targets comes once for each.
+    /// </returns>
+    async IAsyncEnumerable<KeyValuePair<EntityKey, Entity>> QueryRelatingAsync(IEnumerable<EntityKey> targets, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        foreach (var target in targets.Distinct())
+        {
+            var rule = new RelatedToRule { Blueprint = target.Blueprint, Value = target.Identifier, Direction = RelationDirection.Downstream };
+            await foreach (var entity in QueryAsync(new EntityQuery { Filter = new SearchQuery { Rules = [rule] } }, cancellationToken).ConfigureAwait(false))
+            {
+                yield return new(target, entity);
+            }
+        }
+    }
+
     /// <summary>Counts the entities of a blueprint.</summary>
     /// <param name="blueprint">The blueprint.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>

@@ -95,6 +95,37 @@ public sealed class InMemoryEntityStore : IEntityStore
     }
 
     /// <inheritdoc/>
+    public async IAsyncEnumerable<KeyValuePair<EntityKey, Entity>> QueryRelatingAsync(IEnumerable<EntityKey> targets, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        var wanted = targets.Distinct().ToList();
+        var pairs = Read(() =>
+        {
+            var found = new List<KeyValuePair<EntityKey, Entity>>();
+            foreach (var target in wanted)
+            {
+                foreach (var source in _incoming.TryGetValue(target, out var sources) ? sources : [])
+                {
+                    if (_entities.TryGetValue(source.Blueprint, out var byId) && byId.TryGetValue(source.Identifier, out var entity))
+                    {
+                        found.Add(new(target, entity));
+                    }
+                }
+            }
+
+            return found;
+        });
+
+        foreach (var pair in pairs)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return pair;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
     public Task<IReadOnlyDictionary<EntityKey, EntityStamp>> GetStampsAsync(IEnumerable<EntityKey> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
