@@ -53,30 +53,34 @@ public sealed partial class PostgreSqlEntityStore
                 while (true)
                 {
                     List<EntityChangeRecord>? page = null;
-                    var broken = false;
                     try
                     {
                         Volatile.Write(ref notified.Value, 0);
                         page = await ReadChangesAsync(connection, position, cancellationToken).ConfigureAwait(false);
-                        if (page.Count < FeedPage && Volatile.Read(ref notified.Value) == 0)
-                        {
-                            // Nothing more for now: sleep until a commit notifies (or, as a safety net, a minute passes).
-                            await connection.WaitAsync(TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false);
-                        }
                     }
-                    catch (NpgsqlException ex) when (ex.IsTransient || connection.FullState.HasFlag(System.Data.ConnectionState.Broken) || connection.State != System.Data.ConnectionState.Open)
+                    catch (NpgsqlException ex) when (IsConnectionFailure(ex, connection))
                     {
-                        broken = true;
+                        break;
                     }
 
-                    foreach (var change in page ?? [])
+                    foreach (var change in page)
                     {
                         position = change.Position;
                         Advance(position);
                         yield return change;
                     }
 
-                    if (broken)
+                    if (page.Count == FeedPage || Volatile.Read(ref notified.Value) != 0)
+                    {
+                        continue;
+                    }
+
+                    try
+                    {
+                        // Nothing more for now: sleep until a commit notifies (or, as a safety net, a minute passes).
+                        await connection.WaitAsync(TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (NpgsqlException ex) when (IsConnectionFailure(ex, connection))
                     {
                         break;
                     }
@@ -86,6 +90,9 @@ public sealed partial class PostgreSqlEntityStore
             }
         }
     }
+
+    private static bool IsConnectionFailure(NpgsqlException ex, NpgsqlConnection connection)
+        => ex.IsTransient || connection.FullState.HasFlag(System.Data.ConnectionState.Broken) || connection.State != System.Data.ConnectionState.Open;
 
     private async Task<NpgsqlConnection> ListenAsync(CancellationToken cancellationToken)
     {
