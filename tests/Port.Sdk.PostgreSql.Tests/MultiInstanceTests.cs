@@ -74,8 +74,8 @@ public sealed class MultiInstanceTests : IAsyncLifetime
     [Fact]
     public async Task ProcessKilledMidBatch_NothingHalfWritten_AndTheNextResyncCompletes()
     {
-        var victim = Start("resync", Database.Value, _schema, "wait", "20000", "500");
-        await ReadUntilAsync(victim, "page 6");
+        var victim = Start("resync", Database.Value, _schema, "wait", "6000", "500");
+        await ReadUntilAsync(victim, "page 3");
         victim.Kill(entireProcessTree: true);
         await victim.WaitForExitAsync(_timeout);
 
@@ -88,9 +88,9 @@ public sealed class MultiInstanceTests : IAsyncLifetime
             Assert.Equal(count, (long)(await changes.ExecuteScalarAsync(_timeout))!);
         }
 
-        var next = Start("resync", Database.Value, _schema, "wait", "20000", "500");
-        Assert.Equal($"report completed=True skipped=False created={20000 - count}", await ReadUntilAsync(next, "report"));
-        Assert.Equal(20000, await _store.CountAsync("item", _timeout));
+        var next = Start("resync", Database.Value, _schema, "wait", "6000", "500");
+        Assert.Equal($"report completed=True skipped=False created={6000 - count}", await ReadUntilAsync(next, "report"));
+        Assert.Equal(6000, await _store.CountAsync("item", _timeout));
     }
 
     [Fact]
