@@ -74,8 +74,21 @@ public sealed class ResyncEngine : IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         using var activity = PortDiagnostics.ActivitySource.StartActivity("port.resync");
         activity?.SetTag("port.integration", _integration.Identifier);
+        IAsyncDisposable? resyncLock = null;
         try
         {
+            // A store shared by several instances lets one resync of an integration run at a time across all of them.
+            if (_catalog.Store is IResyncLock locks)
+            {
+                resyncLock = await locks.AcquireResyncLockAsync(_integration.Identifier, cancellationToken).ConfigureAwait(false);
+                if (resyncLock is null)
+                {
+                    var reason = $"another instance is resyncing '{_integration.Identifier}' (it holds the store's resync lock); this resync was skipped";
+                    Log.DeletionSkipped(_logger, _integration.Identifier, reason);
+                    return new ResyncReport { Integration = _integration.Identifier, Kinds = [], Completed = false, Skipped = true, DeletionSkippedReason = reason };
+                }
+            }
+
             Log.ResyncStarted(_logger, _integration.Identifier, string.Join(", ", _integration.Kinds));
             var reports = new List<KindReport>();
             var sightings = new Dictionary<string, KindSighting>(StringComparer.Ordinal);
@@ -114,6 +127,11 @@ public sealed class ResyncEngine : IDisposable
         }
         finally
         {
+            if (resyncLock is not null)
+            {
+                await resyncLock.DisposeAsync().ConfigureAwait(false);
+            }
+
             _gate.Release();
         }
     }

@@ -15,6 +15,12 @@ public sealed record ResyncReport
     /// </summary>
     public bool Completed { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether the resync did not run because another instance was resyncing the same
+    /// integration and the store's <see cref="IResyncLock"/> is configured to skip rather than wait.
+    /// </summary>
+    public bool Skipped { get; init; }
+
     /// <summary>Gets why no stale entity of the integration was deleted, when none was; see also <see cref="KindReport.DeletionSkippedReason"/>.</summary>
     public string? DeletionSkippedReason { get; init; }
 }

@@ -24,6 +24,7 @@ public sealed partial class PortCatalog : IDisposable
     private readonly List<Channel<EntityChange>> _watchers = [];
     private readonly Lock _watchersGate = new();
     private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _disposed = new();
 
     /// <summary>Initializes a new instance of the <see cref="PortCatalog"/> class.</summary>
     /// <param name="store">Where blueprints and entities are kept.</param>
@@ -345,11 +346,45 @@ public sealed partial class PortCatalog : IDisposable
         }
     }
 
-    /// <summary>Streams every change written through this catalog from now on, until cancelled.</summary>
+    /// <summary>
+    /// Streams every change written through this catalog from now on, until cancelled. When the store is an
+    /// <see cref="IEntityChangeFeed"/> (a store shared by several instances), the changes every instance writes.
+    /// </summary>
     /// <param name="cancellationToken">The token that ends the stream.</param>
     /// <returns>The changes, in the order they were written.</returns>
     public async IAsyncEnumerable<EntityChange> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        if (Store is IEntityChangeFeed feed)
+        {
+            // The position is read before the first await, so a write made after the first MoveNextAsync is seen.
+            var after = feed.CurrentPosition;
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
+            var changes = feed.WatchChangesAsync(after, linked.Token).GetAsyncEnumerator(linked.Token);
+            try
+            {
+                while (true)
+                {
+                    try
+                    {
+                        if (!await changes.MoveNextAsync().ConfigureAwait(false))
+                        {
+                            yield break;
+                        }
+                    }
+                    catch (OperationCanceledException) when (_disposed.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                    {
+                        yield break;
+                    }
+
+                    yield return changes.Current.Change;
+                }
+            }
+            finally
+            {
+                await changes.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
         var channel = Channel.CreateUnbounded<EntityChange>(new UnboundedChannelOptions { SingleReader = true });
         lock (_watchersGate)
         {
@@ -452,6 +487,8 @@ public sealed partial class PortCatalog : IDisposable
             }
         }
 
+        _disposed.Cancel();
+        _disposed.Dispose();
         _writes.Dispose();
     }
 

@@ -4,13 +4,39 @@ using System.Text.Json;
 namespace Port.Sdk.Search;
 
 /// <summary>
-/// Evaluates Port's search rule language against entities in memory. Stores that cannot translate a query to their
-/// own query language use it; the in-memory store always does.
+/// Evaluates Port's search rule language against entities in memory: the reference every store's results must
+/// equal. A store that translates only part of a query to its own query language (or none of it) runs this on the
+/// rows it found, as the in-memory, SQLite and PostgreSQL stores do; a store written outside this repository can too.
+/// Not safe for concurrent use: create one per query.
 /// </summary>
-internal sealed class SearchEvaluator(Func<RelatedToRule, ISet<EntityKey>> resolveRelated)
+/// <example>
+/// <code>
+/// var evaluator = new SearchEvaluator(rule => relatedKeys[rule]);
+/// var matches = candidates.Where(entity => evaluator.Matches(entity, query));
+/// </code>
+/// </example>
+public sealed class SearchEvaluator
 {
     private readonly Dictionary<PropertyRule, HashSet<string>?> _stringSets = new(ReferenceEqualityComparer.Instance);
+    private readonly Func<RelatedToRule, ISet<EntityKey>> resolveRelated;
 
+    /// <summary>Initializes a new instance of the <see cref="SearchEvaluator"/> class.</summary>
+    /// <param name="resolveRelated">
+    /// Gives, for a <c>relatedTo</c> rule, the keys of the entities it matches (the store reads its relations);
+    /// called at most as often as the rule is evaluated, so cache inside it when it is costly.
+    /// </param>
+    /// <exception cref="ArgumentNullException"><paramref name="resolveRelated"/> is <see langword="null"/>.</exception>
+    public SearchEvaluator(Func<RelatedToRule, ISet<EntityKey>> resolveRelated)
+    {
+        ArgumentNullException.ThrowIfNull(resolveRelated);
+        this.resolveRelated = resolveRelated;
+    }
+
+    /// <summary>Tells whether an entity matches a rule (a property rule, a <c>relatedTo</c> rule or a group).</summary>
+    /// <param name="entity">The entity, with every property the rule reads (computed ones included, if it reads them).</param>
+    /// <param name="rule">The rule.</param>
+    /// <returns><see langword="true"/> when the entity matches.</returns>
+    /// <exception cref="ArgumentException">The rule uses an operator the language does not have.</exception>
     public bool Matches(Entity entity, SearchRule rule) => rule switch
     {
         SearchQuery group => group.Combinator == SearchCombinator.And
