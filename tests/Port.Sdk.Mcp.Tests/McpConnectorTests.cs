@@ -181,17 +181,6 @@ public sealed class McpConnectorTests : IDisposable
     }
 
     [Fact]
-    public async Task MissingCommand_IsUnavailable()
-    {
-        await using var connector = new McpConnector("ghost", new McpConnectorOptions { Command = "/nonexistent/mcp-server", MaxReconnectAttempts = 1, ReconnectDelay = TimeSpan.FromMilliseconds(1) });
-
-        var ex = await Assert.ThrowsAsync<McpConnectorException>(() => connector.ListToolsAsync(_timeout.Token));
-
-        Assert.Equal((McpFailureKind.Unavailable, "ghost"), (ex.Kind, ex.Connector));
-        Assert.StartsWith("The MCP connector 'ghost' could not reach its server for 'tools/list': ", ex.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task StreamableHttp_ServerEverything_OverRealHttp()
     {
         var port = NpmServers.FreePort();
