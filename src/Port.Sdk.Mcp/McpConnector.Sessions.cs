@@ -109,7 +109,7 @@ public sealed partial class McpConnector
         if (guard?.SessionExpired == true || http?.StatusCode == HttpStatusCode.NotFound)
         {
             // The server did not know the session, so it did not run the request: a new session may take it.
-            return Failure(method, operation, McpFailureKind.SessionExpired, "the server no longer knows the session (HTTP 404: it was restarted or dropped the session).", ex, status: 404);
+            return Failure(method, operation, McpFailureKind.SessionExpired, "the server no longer knows the session (it was restarted or dropped the session).", ex, status: http?.StatusCode is { } code ? (int)code : null);
         }
 
         if (http?.StatusCode is { } status)

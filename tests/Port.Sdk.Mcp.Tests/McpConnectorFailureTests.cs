@@ -91,6 +91,7 @@ public sealed class McpConnectorFailureTests(ITestOutputHelper output) : IDispos
         Assert.Equal((McpFailureKind.ResultTooLarge, "blob"), (ex.Kind, ex.Tool));
         Assert.Contains("MaxMessageBytes", ex.Message, StringComparison.Ordinal);
         // The bound is 1,054,576 bytes; the server could write little more than that (and a pipe's buffer) of its 200 MB.
+        output.WriteLine($"stdio: the server wrote {_server.BlobBytesWritten():N0} bytes of 200,000,000 before the connector refused the result");
         Assert.InRange(_server.BlobBytesWritten(), 1_000_000, 4_000_000);
         Assert.Equal(1, _server.Executions("blob"));
         Assert.Equal("appended b", after.Text);
@@ -200,17 +201,19 @@ public sealed class McpConnectorFailureTests(ITestOutputHelper output) : IDispos
         Assert.Empty(_server.StdioProcesses());
     }
 
-    [Fact]
-    public async Task HttpServerRestarted_SessionIsReestablished_AndTheCallRunsOnce()
+    [Theory]
+    [InlineData("404")]
+    [InlineData("400")]
+    public async Task HttpServerRestarted_SessionIsReestablished_AndTheCallRunsOnce(string sessionError)
     {
         var port = NpmServers.FreePort();
-        var first = await _server.StartHttpAsync(port, _timeout.Token);
+        var first = await _server.StartHttpAsync(port, _timeout.Token, "--session-error", sessionError);
         await using var connector = new McpConnector("scripted-http", new McpConnectorOptions { Endpoint = new Uri($"http://127.0.0.1:{port}/mcp"), HttpTransport = "StreamableHttp" });
         await connector.CallToolAsync("lookup", Args("{}"), _timeout.Token);
 
         first.Kill();
         await first.WaitForExitAsync(_timeout.Token);
-        await _server.StartHttpAsync(port, _timeout.Token);
+        await _server.StartHttpAsync(port, _timeout.Token, "--session-error", sessionError);
         var after = await connector.CallToolAsync("append", Args("""{ "text": "b" }"""), _timeout.Token);
 
         Assert.Equal("appended b", after.Text);
@@ -261,6 +264,7 @@ public sealed class McpConnectorFailureTests(ITestOutputHelper output) : IDispos
 
         Assert.Equal((McpFailureKind.ResultTooLarge, "blob"), (ex.Kind, ex.Tool));
         // Loopback socket buffers hold a few megabytes more than the 1 MB bound; 200 MB were on offer.
+        output.WriteLine($"HTTP: the server wrote {_server.BlobBytesWritten():N0} bytes of 200,000,000 before the connector refused the result");
         Assert.InRange(_server.BlobBytesWritten(), 1_000_000, 32_000_000);
         Assert.Equal(1, _server.Executions("blob"));
         Assert.Equal("appended b", after.Text);

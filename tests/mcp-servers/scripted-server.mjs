@@ -14,6 +14,8 @@ const state = option("--state") ?? process.cwd();
 const httpPort = option("--http");
 const silent = argv.includes("--silent");
 const maxBody = Number(option("--max-body") ?? Infinity);
+// How an unknown session is answered: 404 (the specification), or 400 as servers on the TypeScript SDK do.
+const sessionError = Number(option("--session-error") ?? 404);
 const record = (file, line) => fs.appendFileSync(path.join(state, file), line + "\n");
 
 const annotations = { audience: ["user"], priority: 0.5, lastModified: "2026-01-01T00:00:00Z" };
@@ -180,7 +182,8 @@ if (httpPort === undefined) {
         session = randomUUID();
         sessions.add(session);
       } else if (!sessions.has(session)) {
-        res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ jsonrpc: "2.0", id: message.id ?? null, error: { code: -32001, message: "Session not found" } }));
+        const error = sessionError === 400 ? { code: -32000, message: "Bad Request: No valid session ID provided" } : { code: -32001, message: "Session not found" };
+        res.writeHead(sessionError, { "content-type": "application/json" }).end(JSON.stringify({ jsonrpc: "2.0", id: null, error }));
         return;
       }
       if (message.id === undefined) {

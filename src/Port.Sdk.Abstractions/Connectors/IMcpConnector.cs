@@ -204,7 +204,7 @@ public enum McpFailureKind
     /// <summary>The server's answer passed the connector's size caps; it was refused while being read, never held whole.</summary>
     ResultTooLarge,
 
-    /// <summary>An HTTP server no longer knew the session (404), and a new session could not take the request.</summary>
+    /// <summary>An HTTP server no longer knew the session (404, or a 400 whose error names the session), and new sessions could not take the request either.</summary>
     SessionExpired,
 
     /// <summary>An HTTP server answered with an error status (such as 401, 413 or 5xx); see <see cref="McpConnectorException.StatusCode"/>.</summary>

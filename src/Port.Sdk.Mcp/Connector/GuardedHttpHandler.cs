@@ -29,6 +29,25 @@ internal sealed class GuardedHttpHandler(TransportGuard guard) : DelegatingHandl
         {
             guard.Expire();
         }
+        else if (response.StatusCode == HttpStatusCode.BadRequest && request.Headers.Contains("Mcp-Session-Id"))
+        {
+            // Servers on the TypeScript SDK answer an unknown session with 400 "Bad Request: No valid session ID provided".
+            var body = await ReadSmallAsync(response.Content, cancellationToken).ConfigureAwait(false);
+            if (System.Text.Encoding.UTF8.GetString(body).Contains("session", StringComparison.OrdinalIgnoreCase))
+            {
+                guard.Expire();
+            }
+
+            var buffered = new ByteArrayContent(body);
+            foreach (var (name, values) in response.Content.Headers)
+            {
+                buffered.Headers.TryAddWithoutValidation(name, values);
+            }
+
+            response.Content.Dispose();
+            response.Content = buffered;
+            return response;
+        }
 
         var framing = response.Content.Headers.ContentType?.MediaType == "text/event-stream" ? MessageFraming.Events : MessageFraming.Whole;
         if (framing == MessageFraming.Whole && response.Content.Headers.ContentLength > guard.MaxMessageBytes)
@@ -40,6 +59,31 @@ internal sealed class GuardedHttpHandler(TransportGuard guard) : DelegatingHandl
 
         response.Content = new BoundedContent(response.Content, framing, guard);
         return response;
+    }
+
+    private const int MaxErrorBody = 65_536;
+
+    /// <summary>An error response's body, which must be small.</summary>
+    private async Task<byte[]> ReadSmallAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var buffer = new MemoryStream();
+            var chunk = new byte[8_192];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > MaxErrorBody)
+                {
+                    throw guard.Trip(buffer.Length + read);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            return buffer.ToArray();
+        }
     }
 
     private void CountPost(HttpRequestMessage request)
