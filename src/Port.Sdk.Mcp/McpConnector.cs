@@ -1,35 +1,34 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
-using ModelContextProtocol;
-using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using Port.Sdk.JsonSchema;
+using Port.Sdk.Mcp.Connector;
 
 namespace Port.Sdk.Mcp;
 
 /// <summary>
 /// An <see cref="IMcpConnector"/> over the official MCP SDK, to a stdio server (a process it starts) or an HTTP one.
-/// It connects on first use and keeps the session; after a crash or a closed transport the next call reconnects
-/// (with backoff, up to <see cref="McpConnectorOptions.MaxReconnectAttempts"/>). Lists are cached for
-/// <see cref="McpConnectorOptions.ListCacheDuration"/>; a call's arguments are checked against the tool's input schema
-/// before it is sent; every call has a timeout; every failure is one <see cref="McpConnectorException"/>.
+/// It connects on first use and keeps the session. A request that certainly did not reach the server (a failed
+/// connection, an expired HTTP session, a server found dead) is sent again on a new session; a tool call that may have
+/// reached it is re-sent only when the tool is read-only or idempotent. Every message read from the server is bounded
+/// while it is read. Lists are cached until the server says they changed (<c>notifications/*/list_changed</c>) or
+/// <see cref="McpConnectorOptions.ListCacheDuration"/> passes; a call's arguments are checked against the tool's input
+/// schema before it is sent; every failure is one <see cref="McpConnectorException"/> with a <see cref="McpFailureKind"/>.
 /// </summary>
-public sealed class McpConnector : IMcpConnector
+public sealed partial class McpConnector : IMcpConnector
 {
+    private const int MaxListPages = 1_000;
     private readonly McpConnectorOptions _options;
     private readonly ILoggerFactory? _loggerFactory;
     private readonly SemaphoreSlim _connect = new(1, 1);
     private readonly ConcurrentDictionary<string, Port.Sdk.JsonSchema.JsonSchema> _schemas = new(StringComparer.Ordinal);
-    private McpClient? _client;
-    private string? _negotiatedVersion;
-    private Cached<IReadOnlyList<McpClientTool>>? _tools;
+    private Cached<IReadOnlyList<McpToolDescription>>? _tools;
     private Cached<IReadOnlyList<McpResourceDescription>>? _resources;
+    private Cached<IReadOnlyList<McpResourceTemplateDescription>>? _templates;
     private Cached<IReadOnlyList<McpPromptDescription>>? _prompts;
-    private int _connections;
-    private bool _disposed;
 
     private sealed record Cached<T>(DateTimeOffset At, T Value);
 
@@ -49,33 +48,40 @@ public sealed class McpConnector : IMcpConnector
         _loggerFactory = loggerFactory;
     }
 
+    /// <summary>Raised after the server said one of its lists changed and the cached list was dropped; the argument is the notification's method, such as <c>notifications/tools/list_changed</c>.</summary>
+    public event EventHandler<string>? ListChanged;
+
     /// <inheritdoc/>
     public string Name { get; }
 
-    /// <summary>Gets how many times the connector connected (the first connection and every reconnection).</summary>
-    public int Connections => Volatile.Read(ref _connections);
-
-    /// <summary>Gets the protocol version the server settled on, once connected.</summary>
-    public string? ProtocolVersion => _negotiatedVersion;
-
     /// <inheritdoc/>
     public async Task<IReadOnlyList<McpToolDescription>> ListToolsAsync(CancellationToken cancellationToken = default)
-        => [.. (await ToolsAsync(refresh: false, cancellationToken).ConfigureAwait(false)).Select(t => new McpToolDescription(t.Name, t.Description, t.ProtocolTool.InputSchema))];
+        => await ToolsAsync(refresh: false, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
-    /// <exception cref="McpConnectorException">The tool is not allowed or does not exist, the arguments break its schema, or the call failed; the message says which and why.</exception>
-    public async Task<McpToolResult> CallToolAsync(string tool, IReadOnlyDictionary<string, JsonElement> arguments, CancellationToken cancellationToken = default)
+    /// <exception cref="McpConnectorException">The tool is not allowed or does not exist, the arguments break its schema, or the call failed; <see cref="McpConnectorException.Kind"/> says which.</exception>
+    public Task<McpToolResult> CallToolAsync(string tool, IReadOnlyDictionary<string, JsonElement> arguments, CancellationToken cancellationToken = default)
+        => CallToolAsync(tool, arguments, null, cancellationToken);
+
+    /// <summary>Calls a tool, saying whether it may be re-sent after a crash.</summary>
+    /// <param name="tool">The tool's name.</param>
+    /// <param name="arguments">The arguments, checked against the tool's input schema before the call.</param>
+    /// <param name="options">How the call is made; <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The tool's result: its text (cut at <see cref="McpConnectorOptions.MaxResultLength"/>), every content block, and its structured content.</returns>
+    /// <exception cref="McpConnectorException">The tool is not allowed or does not exist, the arguments break its schema, or the call failed; <see cref="McpConnectorException.Kind"/> says which.</exception>
+    public async Task<McpToolResult> CallToolAsync(string tool, IReadOnlyDictionary<string, JsonElement> arguments, McpToolCallOptions? options, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tool);
         ArgumentNullException.ThrowIfNull(arguments);
         if (!Allowed(tool))
         {
-            throw new McpConnectorException(Name, tool, McpFailureKind.Refused, $"the tool is not allowed by this connector's {(_options.DeniedTools.Contains(tool) ? "deny list" : "allow list")}.");
+            throw Failure("tools/call", tool, McpFailureKind.Refused, $"the tool is not allowed by this connector's {(_options.DeniedTools.Contains(tool) ? "deny list" : "allow list")}.");
         }
 
         var description = (await ToolsAsync(refresh: false, cancellationToken).ConfigureAwait(false)).FirstOrDefault(t => t.Name == tool)
             ?? (await ToolsAsync(refresh: true, cancellationToken).ConfigureAwait(false)).FirstOrDefault(t => t.Name == tool)
-            ?? throw new McpConnectorException(Name, tool, McpFailureKind.Refused, "the server has no tool of that name.");
+            ?? throw Failure("tools/call", tool, McpFailureKind.Refused, "the server has no tool of that name.");
         // The check is CPU work on the caller's thread: bounded by the schema's evaluation budget, and by CallTimeout
         // (and the caller's token) through cancellation; the request then gets what is left of CallTimeout.
         var started = _options.TimeProvider.GetTimestamp();
@@ -88,25 +94,33 @@ public sealed class McpConnector : IMcpConnector
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new McpConnectorException(Name, tool, McpFailureKind.Timeout, $"the arguments could not be checked against the tool's input schema within {_options.CallTimeout.TotalSeconds:0.###} s.");
+                throw Failure("tools/call", tool, McpFailureKind.Timeout, $"the arguments could not be checked against the tool's input schema within {_options.CallTimeout.TotalSeconds:0.###} s.");
             }
         }
 
         var remaining = _options.CallTimeout - _options.TimeProvider.GetElapsedTime(started);
         if (remaining <= TimeSpan.Zero)
         {
-            throw new McpConnectorException(Name, tool, McpFailureKind.Timeout, $"no answer within {_options.CallTimeout.TotalSeconds:0.###} s (checking the arguments took it all).");
+            throw Failure("tools/call", tool, McpFailureKind.Timeout, $"no answer within {_options.CallTimeout.TotalSeconds:0.###} s (checking the arguments took it all).");
         }
 
-        var result = await RunAsync(tool, remaining, (client, ct) => client.CallToolAsync(new CallToolRequestParams { Name = tool, Arguments = new Dictionary<string, JsonElement>(arguments) }, ct).AsTask(), cancellationToken).ConfigureAwait(false);
-        var text = Text(result.Content);
-        if (result.IsError == true)
+        var replayable = options?.Idempotent ?? (description.ReadOnlyHint == true || description.IdempotentHint == true || _options.IdempotentTools.Contains(tool));
+        var parameters = new JsonObject { ["name"] = tool, ["arguments"] = Arguments(arguments) };
+        var result = await RequestAsync("tools/call", tool, parameters, replayable, remaining, cancellationToken).ConfigureAwait(false);
+        return Read("tools/call", tool, () =>
         {
-            throw new McpConnectorException(Name, tool, McpFailureKind.ToolError, text.Length > 2_000 ? text[..2_000] + "…" : text);
-        }
+            long binary = 0;
+            var content = ResultReader.Content(ResultReader.Array(result, "content", string.Empty), "/content", ref binary);
+            CheckBinary("tools/call", tool, binary);
+            var (capped, truncated) = CapText(content);
+            var text = ResultReader.Text(capped);
+            if (ResultReader.Boolean(result, "isError") == true)
+            {
+                throw Failure("tools/call", tool, McpFailureKind.ToolError, text.Length > 2_000 ? text[..2_000] + "…" : text);
+            }
 
-        var truncated = text.Length > _options.MaxResultLength;
-        return new McpToolResult(truncated ? text[.._options.MaxResultLength] : text, Structured(result)) { Truncated = truncated };
+            return new McpToolResult(text, ResultReader.Element(result["structuredContent"])) { Truncated = truncated, Content = capped };
+        });
     }
 
     /// <inheritdoc/>
@@ -117,9 +131,28 @@ public sealed class McpConnector : IMcpConnector
             return cached;
         }
 
-        var resources = await RunAsync("resources/list", async (client, ct) => await client.ListResourcesAsync(cancellationToken: ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<McpResourceDescription> list = [.. resources.Select(r => new McpResourceDescription(r.Uri, r.Name, r.Description, r.MimeType))];
+        var items = await ListAsync("resources/list", "resources", cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<McpResourceDescription> list = Read("resources/list", null, () => items.Select((r, i) => new McpResourceDescription(
+            ResultReader.RequiredString(r, "uri", $"/resources/{i}"), ResultReader.RequiredString(r, "name", $"/resources/{i}"), ResultReader.String(r, "description", $"/resources/{i}"), ResultReader.String(r, "mimeType", $"/resources/{i}"))).ToList());
         _resources = new(_options.TimeProvider.GetUtcNow(), list);
+        return list;
+    }
+
+    /// <summary>Lists the resource templates the server offers.</summary>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The resource templates.</returns>
+    /// <exception cref="McpConnectorException">The request failed; <see cref="McpConnectorException.Kind"/> says why.</exception>
+    public async Task<IReadOnlyList<McpResourceTemplateDescription>> ListResourceTemplatesAsync(CancellationToken cancellationToken = default)
+    {
+        if (Fresh(_templates) is { } cached)
+        {
+            return cached;
+        }
+
+        var items = await ListAsync("resources/templates/list", "resourceTemplates", cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<McpResourceTemplateDescription> list = Read("resources/templates/list", null, () => items.Select((r, i) => new McpResourceTemplateDescription(
+            ResultReader.RequiredString(r, "uriTemplate", $"/resourceTemplates/{i}"), ResultReader.RequiredString(r, "name", $"/resourceTemplates/{i}"), ResultReader.String(r, "description", $"/resourceTemplates/{i}"), ResultReader.String(r, "mimeType", $"/resourceTemplates/{i}"))).ToList());
+        _templates = new(_options.TimeProvider.GetUtcNow(), list);
         return list;
     }
 
@@ -127,13 +160,24 @@ public sealed class McpConnector : IMcpConnector
     public async Task<IReadOnlyList<McpResourceContent>> ReadResourceAsync(string uri, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(uri);
-        var result = await RunAsync(uri, (client, ct) => client.ReadResourceAsync(uri, cancellationToken: ct).AsTask(), cancellationToken).ConfigureAwait(false);
-        return [.. result.Contents.Select(c => c switch
+        var result = await RequestAsync("resources/read", uri, new JsonObject { ["uri"] = uri }, replayable: true, _options.CallTimeout, cancellationToken).ConfigureAwait(false);
+        return Read("resources/read", uri, () =>
         {
-            TextResourceContents text => new McpResourceContent(c.Uri, c.MimeType, Cap(text.Text)),
-            BlobResourceContents blob => new McpResourceContent(c.Uri, c.MimeType, null, blob.DecodedData),
-            _ => new McpResourceContent(c.Uri, c.MimeType, null),
-        })];
+            long binary = 0;
+            var contents = ResultReader.Array(result, "contents", string.Empty);
+            var list = new List<McpResourceContent>(contents.Count);
+            for (var i = 0; i < contents.Count; i++)
+            {
+                var pointer = $"/contents/{i}";
+                var content = ResultReader.Object(contents[i], pointer);
+                var text = ResultReader.String(content, "text", pointer);
+                var data = content["blob"] is null ? (ReadOnlyMemory<byte>?)null : ResultReader.Base64(content, "blob", pointer, ref binary);
+                list.Add(new McpResourceContent(ResultReader.RequiredString(content, "uri", pointer), ResultReader.String(content, "mimeType", pointer), text is null ? null : Cap(text), data));
+            }
+
+            CheckBinary("resources/read", uri, binary);
+            return list;
+        });
     }
 
     /// <inheritdoc/>
@@ -144,10 +188,54 @@ public sealed class McpConnector : IMcpConnector
             return cached;
         }
 
-        var prompts = await RunAsync("prompts/list", async (client, ct) => await client.ListPromptsAsync(cancellationToken: ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<McpPromptDescription> list = [.. prompts.Select(p => new McpPromptDescription(p.Name, p.Description, [.. (p.ProtocolPrompt.Arguments ?? []).Select(a => a.Name)]))];
+        var items = await ListAsync("prompts/list", "prompts", cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<McpPromptDescription> list = Read("prompts/list", null, () => items.Select((p, i) => new McpPromptDescription(
+            ResultReader.RequiredString(p, "name", $"/prompts/{i}"),
+            ResultReader.String(p, "description", $"/prompts/{i}"),
+            [.. ResultReader.Array(p, "arguments", $"/prompts/{i}").Select((a, j) => ResultReader.RequiredString(ResultReader.Object(a, $"/prompts/{i}/arguments/{j}"), "name", $"/prompts/{i}/arguments/{j}"))])).ToList());
         _prompts = new(_options.TimeProvider.GetUtcNow(), list);
         return list;
+    }
+
+    /// <summary>Gets a prompt, filled in with its arguments.</summary>
+    /// <param name="name">The prompt's name.</param>
+    /// <param name="arguments">Its arguments; <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The prompt's messages, with their text cut at <see cref="McpConnectorOptions.MaxResultLength"/>.</returns>
+    /// <exception cref="McpConnectorException">The request failed (an unknown prompt is a <see cref="McpFailureKind.ProtocolError"/>); <see cref="McpConnectorException.Kind"/> says why.</exception>
+    public async Task<McpPromptResult> GetPromptAsync(string name, IReadOnlyDictionary<string, string>? arguments = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var parameters = new JsonObject { ["name"] = name };
+        if (arguments is { Count: > 0 })
+        {
+            var values = new JsonObject();
+            foreach (var (key, value) in arguments)
+            {
+                values[key] = value;
+            }
+
+            parameters["arguments"] = values;
+        }
+
+        var result = await RequestAsync("prompts/get", name, parameters, replayable: true, _options.CallTimeout, cancellationToken).ConfigureAwait(false);
+        return Read("prompts/get", name, () =>
+        {
+            long binary = 0;
+            var messages = ResultReader.Array(result, "messages", string.Empty);
+            var roles = new List<string>(messages.Count);
+            var content = new List<McpContent>(messages.Count);
+            for (var i = 0; i < messages.Count; i++)
+            {
+                var message = ResultReader.Object(messages[i], $"/messages/{i}");
+                roles.Add(ResultReader.RequiredString(message, "role", $"/messages/{i}"));
+                content.Add(ResultReader.Block(ResultReader.Object(message["content"], $"/messages/{i}/content"), $"/messages/{i}/content", ref binary));
+            }
+
+            CheckBinary("prompts/get", name, binary);
+            var (capped, truncated) = CapText(content);
+            return new McpPromptResult(ResultReader.String(result, "description", string.Empty), [.. roles.Zip(capped, (role, block) => new McpPromptMessage(role, block))]) { Truncated = truncated };
+        });
     }
 
     /// <summary>Closes the session and stops a stdio server.</summary>
@@ -160,7 +248,11 @@ public sealed class McpConnector : IMcpConnector
         }
 
         _disposed = true;
-        await ResetAsync().ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _session, null) is { } session)
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+        }
+
         _connect.Dispose();
     }
 
@@ -169,26 +261,140 @@ public sealed class McpConnector : IMcpConnector
     private T? Fresh<T>(Cached<T>? cached) where T : class
         => cached is not null && _options.TimeProvider.GetUtcNow() - cached.At < _options.ListCacheDuration ? cached.Value : null;
 
-    private async Task<IReadOnlyList<McpClientTool>> ToolsAsync(bool refresh, CancellationToken cancellationToken)
+    private void OnListChanged(string method)
+    {
+        switch (method)
+        {
+            case NotificationMethods.ToolListChangedNotification:
+                _tools = null;
+                break;
+            case NotificationMethods.ResourceListChangedNotification:
+                _resources = null;
+                _templates = null;
+                break;
+            case NotificationMethods.PromptListChangedNotification:
+                _prompts = null;
+                break;
+        }
+
+        ListChanged?.Invoke(this, method);
+    }
+
+    private async Task<IReadOnlyList<McpToolDescription>> ToolsAsync(bool refresh, CancellationToken cancellationToken)
     {
         if (!refresh && Fresh(_tools) is { } cached)
         {
             return cached;
         }
 
-        var tools = await RunAsync("tools/list", async (client, ct) => await client.ListToolsAsync(cancellationToken: ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<McpClientTool> allowed = [.. tools.Where(t => Allowed(t.Name))];
+        var items = await ListAsync("tools/list", "tools", cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<McpToolDescription> allowed = Read("tools/list", null, () => items.Select((t, i) =>
+        {
+            var pointer = $"/tools/{i}";
+            var hints = t["annotations"] as JsonObject;
+            return new McpToolDescription(ResultReader.RequiredString(t, "name", pointer), ResultReader.String(t, "description", pointer), ResultReader.Element(ResultReader.Object(t["inputSchema"], pointer + "/inputSchema"))!.Value)
+            {
+                ReadOnlyHint = ResultReader.Boolean(hints, "readOnlyHint"),
+                IdempotentHint = ResultReader.Boolean(hints, "idempotentHint"),
+            };
+        }).Where(t => Allowed(t.Name)).ToList());
         _tools = new(_options.TimeProvider.GetUtcNow(), allowed);
         _schemas.Clear();
         return allowed;
     }
 
-    private void CheckArguments(McpClientTool tool, IReadOnlyDictionary<string, JsonElement> arguments, CancellationToken cancellationToken)
+    /// <summary>Every item of a paginated list, following <c>nextCursor</c> (at most <see cref="MaxListPages"/> pages, each bounded while read).</summary>
+    private async Task<List<JsonObject>> ListAsync(string method, string key, CancellationToken cancellationToken)
+    {
+        var items = new List<JsonObject>();
+        string? cursor = null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var page = 0; page < MaxListPages; page++)
+        {
+            var parameters = cursor is null ? null : new JsonObject { ["cursor"] = cursor };
+            var result = await RequestAsync(method, null, parameters, replayable: true, _options.CallTimeout, cancellationToken).ConfigureAwait(false);
+            cursor = Read(method, null, () =>
+            {
+                var list = ResultReader.Array(result, key, string.Empty);
+                for (var i = 0; i < list.Count; i++)
+                {
+                    items.Add(ResultReader.Object(list[i], $"/{key}/{i}"));
+                }
+
+                return ResultReader.String(result, "nextCursor", string.Empty);
+            });
+            if (cursor is null || !seen.Add(cursor))
+            {
+                return items;
+            }
+        }
+
+        throw Failure(method, null, McpFailureKind.ProtocolError, $"the server's list did not end within {MaxListPages} pages.");
+    }
+
+    private T Read<T>(string method, string? operation, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (FormatException ex)
+        {
+            throw Failure(method, operation, McpFailureKind.ProtocolError, $"the server's result is malformed: {ex.Message}", ex);
+        }
+    }
+
+    private void CheckBinary(string method, string operation, long characters)
+    {
+        if (characters > _options.MaxResultLength)
+        {
+            throw Failure(method, operation, McpFailureKind.ResultTooLarge, $"its binary content is {characters:N0} base64 characters, past MaxResultLength ({_options.MaxResultLength:N0}).");
+        }
+    }
+
+    /// <summary>Cuts text blocks (and embedded text) so that all the text together stays within <see cref="McpConnectorOptions.MaxResultLength"/>.</summary>
+    private (List<McpContent> Content, bool Truncated) CapText(List<McpContent> content)
+    {
+        long left = _options.MaxResultLength;
+        var truncated = false;
+        var capped = new List<McpContent>(content.Count);
+        foreach (var block in content)
+        {
+            if (block.Text is { } text)
+            {
+                var keep = (int)Math.Clamp(left, 0, text.Length);
+                truncated |= keep < text.Length;
+                left -= keep + 1;
+                capped.Add(keep < text.Length ? block with { Text = text[..keep] } : block);
+            }
+            else
+            {
+                capped.Add(block);
+            }
+        }
+
+        return (capped, truncated);
+    }
+
+    private string Cap(string text) => text.Length > _options.MaxResultLength ? text[.._options.MaxResultLength] : text;
+
+    private static JsonObject Arguments(IReadOnlyDictionary<string, JsonElement> arguments)
+    {
+        var values = new JsonObject();
+        foreach (var (name, value) in arguments)
+        {
+            values[name] = JsonNode.Parse(value.GetRawText());
+        }
+
+        return values;
+    }
+
+    private void CheckArguments(McpToolDescription tool, IReadOnlyDictionary<string, JsonElement> arguments, CancellationToken cancellationToken)
     {
         Port.Sdk.JsonSchema.JsonSchema schema;
         try
         {
-            schema = _schemas.GetOrAdd(tool.Name, _ => Port.Sdk.JsonSchema.JsonSchema.FromElement(tool.ProtocolTool.InputSchema));
+            schema = _schemas.GetOrAdd(tool.Name, _ => Port.Sdk.JsonSchema.JsonSchema.FromElement(tool.InputSchema));
         }
         catch (JsonSchemaException)
         {
@@ -213,177 +419,12 @@ public sealed class McpConnector : IMcpConnector
         var result = schema.Validate(document.RootElement, cancellationToken);
         if (result.ExceededLimit is ValidationLimit.Evaluations or ValidationLimit.RegexTime)
         {
-            throw new McpConnectorException(Name, tool.Name, McpFailureKind.Refused, $"the arguments could not be checked against the tool's input schema within its limits ({result.ExceededLimit}): " + string.Join("; ", result.Errors.Take(5).Select(e => e.ToString())));
+            throw Failure("tools/call", tool.Name, McpFailureKind.Refused, $"the arguments could not be checked against the tool's input schema within its limits ({result.ExceededLimit}): " + string.Join("; ", result.Errors.Take(5).Select(e => e.ToString())));
         }
 
         if (!result.IsValid)
         {
-            throw new McpConnectorException(Name, tool.Name, McpFailureKind.Refused, "the arguments do not match the tool's input schema: " + string.Join("; ", result.Errors.Take(5).Select(e => e.ToString())));
+            throw Failure("tools/call", tool.Name, McpFailureKind.Refused, "the arguments do not match the tool's input schema: " + string.Join("; ", result.Errors.Take(5).Select(e => e.ToString())));
         }
     }
-
-    /// <summary>Runs a request with the call timeout, connecting first; reconnects after a transport failure.</summary>
-    private Task<T> RunAsync<T>(string operation, Func<McpClient, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
-        => RunAsync(operation, _options.CallTimeout, call, cancellationToken);
-
-    private async Task<T> RunAsync<T>(string operation, TimeSpan callTimeout, Func<McpClient, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        for (var attempt = 0; ; attempt++)
-        {
-            // Connecting (starting a server, the handshake) is bounded by ConnectTimeout; the request by CallTimeout.
-            var connecting = true;
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            try
-            {
-                var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
-                connecting = false;
-                timeout.CancelAfter(callTimeout);
-                return await call(client, timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new McpConnectorException(Name, operation, McpFailureKind.Timeout, connecting
-                    ? $"could not connect within {_options.ConnectTimeout.TotalSeconds:0.###} s."
-                    : $"no answer within {_options.CallTimeout.TotalSeconds:0.###} s.");
-            }
-            catch (McpProtocolException ex)
-            {
-                _tools = null;
-                throw new McpConnectorException(Name, operation, McpFailureKind.ProtocolError, $"{ex.Message} (code {(int)ex.ErrorCode})", ex);
-            }
-            catch (Exception ex) when (ex is IOException or McpException or ObjectDisposedException or InvalidOperationException or System.ComponentModel.Win32Exception)
-            {
-                // A crashed server, a closed transport, or one that would not start: drop the session and reconnect.
-                await ResetAsync().ConfigureAwait(false);
-                if (attempt >= _options.MaxReconnectAttempts)
-                {
-                    throw new McpConnectorException(Name, operation, McpFailureKind.Unavailable, $"{ex.GetType().Name}: {ex.Message}", ex);
-                }
-
-                await Task.Delay(_options.ReconnectDelay * Math.Pow(2, attempt), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    private async Task<McpClient> ClientAsync(CancellationToken cancellationToken)
-    {
-        if (_client is { } client)
-        {
-            return client;
-        }
-
-        await _connect.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_client is { } again)
-            {
-                return again;
-            }
-
-            using var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            connecting.CancelAfter(_options.ConnectTimeout);
-            var options = new McpClientOptions
-            {
-                ClientInfo = new Implementation { Name = "Port.Sdk.Mcp", Version = "0.1.0" },
-                ProtocolVersion = _options.ProtocolVersion ?? _negotiatedVersion,
-                DiscoverProbeTimeout = _options.DiscoverProbeTimeout,
-                InitializationTimeout = _options.ConnectTimeout,
-            };
-            var created = await McpClient.CreateAsync(Transport(), options, _loggerFactory, connecting.Token).ConfigureAwait(false);
-            _negotiatedVersion ??= created.NegotiatedProtocolVersion;
-            Interlocked.Increment(ref _connections);
-            _client = created;
-            return created;
-        }
-        finally
-        {
-            _connect.Release();
-        }
-    }
-
-    private IClientTransport Transport()
-    {
-        if (_options.TransportFactory is { } factory)
-        {
-            return factory();
-        }
-
-        if (_options.Command is { } command)
-        {
-            var environment = StdioClientTransportOptions.GetDefaultEnvironmentVariables();
-            foreach (var (name, value) in _options.Environment)
-            {
-                environment[name] = value;
-            }
-
-            return new StdioClientTransport(
-                new StdioClientTransportOptions
-                {
-                    Name = Name,
-                    Command = command,
-                    Arguments = [.. _options.Arguments],
-                    WorkingDirectory = _options.WorkingDirectory,
-                    InheritEnvironmentVariables = false,
-                    EnvironmentVariables = environment!,
-                },
-                _loggerFactory);
-        }
-
-        return new HttpClientTransport(
-            new HttpClientTransportOptions
-            {
-                Name = Name,
-                Endpoint = _options.Endpoint!,
-                TransportMode = _options.HttpTransport switch { "StreamableHttp" => HttpTransportMode.StreamableHttp, "Sse" => HttpTransportMode.Sse, _ => HttpTransportMode.AutoDetect },
-                AdditionalHeaders = new Dictionary<string, string>(_options.Headers),
-                ConnectionTimeout = _options.ConnectTimeout,
-            },
-            _loggerFactory);
-    }
-
-    private async Task ResetAsync()
-    {
-        var client = Interlocked.Exchange(ref _client, null);
-        if (client is not null)
-        {
-            try
-            {
-                await client.DisposeAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is IOException or McpException or InvalidOperationException or ObjectDisposedException)
-            {
-                // The session is being dropped because it failed; a failure to close it says nothing new.
-            }
-        }
-    }
-
-    private string Cap(string text) => text.Length > _options.MaxResultLength ? text[.._options.MaxResultLength] : text;
-
-    private static string Text(IList<ContentBlock> content)
-    {
-        var text = new StringBuilder();
-        foreach (var block in content)
-        {
-            if (text.Length > 0)
-            {
-                text.Append('\n');
-            }
-
-            text.Append(block switch
-            {
-                TextContentBlock t => t.Text,
-                ImageContentBlock i => $"[image {i.MimeType}]",
-                AudioContentBlock a => $"[audio {a.MimeType}]",
-                EmbeddedResourceBlock { Resource: TextResourceContents r } => r.Text,
-                EmbeddedResourceBlock e => $"[resource {e.Resource.Uri}]",
-                ResourceLinkBlock l => $"[resource link {l.Uri}]",
-                _ => $"[{block.Type}]",
-            });
-        }
-
-        return text.ToString();
-    }
-
-    private static JsonElement? Structured(CallToolResult result) => result.StructuredContent?.Clone();
 }

@@ -35,17 +35,20 @@ public sealed class McpConnectorOptions
     public IDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
-    /// Gets or sets the protocol version to ask for. <see langword="null"/> lets the SDK probe for the newest revision
-    /// (<c>server/discover</c>) and fall back to <c>initialize</c>; the version the server settled on is then used for
-    /// reconnections, with no probe.
+    /// Gets or sets the protocol version to ask for in the <c>initialize</c> handshake; the server answers with the
+    /// version it settles on (see <see cref="McpConnector.ProtocolVersion"/>). A fixed version makes the negotiation
+    /// deterministic: no <c>server/discover</c> probe races the server's start-up. Set <c>2026-07-28</c> (or
+    /// <see langword="null"/>, the SDK's own choice) to let the SDK probe with <c>server/discover</c> first, bounded by
+    /// <see cref="DiscoverProbeTimeout"/>.
     /// </summary>
-    public string? ProtocolVersion { get; set; }
+    /// <value>The default value is <c>2025-11-25</c>.</value>
+    public string? ProtocolVersion { get; set; } = "2025-11-25";
 
-    /// <summary>Gets or sets how long the <c>server/discover</c> probe waits for a server that ignores it before falling back.</summary>
+    /// <summary>Gets or sets how long a <c>server/discover</c> probe waits (only when <see cref="ProtocolVersion"/> asks for one).</summary>
     /// <value>The default value is 500 milliseconds (the SDK's default is 5 seconds).</value>
     public TimeSpan DiscoverProbeTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Gets or sets how long connecting (starting the server and the handshake) may take.</summary>
+    /// <summary>Gets or sets how long connecting (starting the server and the handshake, with every reconnection attempt) may take in all.</summary>
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -57,7 +60,11 @@ public sealed class McpConnectorOptions
     /// <value>The default value is 5 minutes.</value>
     public TimeSpan ListCacheDuration { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Gets or sets how many times a call reconnects to a crashed or closed server before it fails.</summary>
+    /// <summary>
+    /// Gets or sets how many times a request reconnects before it fails: after a failed connection, an expired HTTP
+    /// session or a server found dead before the request was sent. A tool call that may have reached its server is
+    /// re-sent (once) only when the tool is read-only or idempotent; see <see cref="IdempotentTools"/>.
+    /// </summary>
     /// <value>The default value is 3.</value>
     public int MaxReconnectAttempts { get; set; } = 3;
 
@@ -71,9 +78,30 @@ public sealed class McpConnectorOptions
     /// <summary>Gets the tools that may never be called.</summary>
     public ISet<string> DeniedTools { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
-    /// <summary>Gets or sets the largest result, in characters of text, a call returns; longer text is cut and marked <see cref="McpToolResult.Truncated"/>.</summary>
+    /// <summary>
+    /// Gets the tools whose calls may be re-sent after the server crashed mid-call, as if the server had annotated them
+    /// <c>idempotentHint</c>. Any other tool call that may have reached its server is never re-sent.
+    /// </summary>
+    public ISet<string> IdempotentTools { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gets or sets the largest result, in characters, a call returns: longer text is cut and marked
+    /// <see cref="McpToolResult.Truncated"/>; binary content (images, audio, embedded blobs, counted in base64
+    /// characters) past it is refused as <see cref="McpFailureKind.ResultTooLarge"/>.
+    /// </summary>
     /// <value>The default value is 1,000,000.</value>
     public int MaxResultLength { get; set; } = 1_000_000;
+
+    /// <summary>
+    /// Gets or sets the largest message, in bytes, read from a stdio or HTTP server (a stdio line, an HTTP body, one
+    /// server-sent event). A longer one is refused while it is read, as <see cref="McpFailureKind.ResultTooLarge"/>,
+    /// and never held whole. <see langword="null"/> for six times <see cref="MaxResultLength"/> plus 1 MiB (room for
+    /// escaped text and the JSON around it). Not applied to a <see cref="TransportFactory"/> transport.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public long? MaxMessageBytes { get; set; }
+
+    internal long EffectiveMaxMessageBytes => MaxMessageBytes ?? ((6L * MaxResultLength) + 1_048_576);
 
     /// <summary>Gets or sets the clock, for the list cache and reconnection delays.</summary>
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
@@ -114,6 +142,11 @@ public sealed class McpConnectorOptions
         if (MaxResultLength < 1)
         {
             errors.Add($"The field MaxResultLength must be at least 1, was '{MaxResultLength}'.");
+        }
+
+        if (MaxMessageBytes is < 1_024)
+        {
+            errors.Add($"The field MaxMessageBytes must be at least 1024, was '{MaxMessageBytes}'.");
         }
 
         return errors;

@@ -180,22 +180,9 @@ public sealed class McpConnectorTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task MissingCommand_IsUnavailable()
+    private async Task<Process> StartEverythingOverHttpAsync(int port)
     {
-        await using var connector = new McpConnector("ghost", new McpConnectorOptions { Command = "/nonexistent/mcp-server", MaxReconnectAttempts = 1, ReconnectDelay = TimeSpan.FromMilliseconds(1) });
-
-        var ex = await Assert.ThrowsAsync<McpConnectorException>(() => connector.ListToolsAsync(_timeout.Token));
-
-        Assert.Equal((McpFailureKind.Unavailable, "ghost"), (ex.Kind, ex.Connector));
-        Assert.StartsWith("The MCP connector 'ghost' could not reach its server for 'tools/list': ", ex.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task StreamableHttp_ServerEverything_OverRealHttp()
-    {
-        var port = NpmServers.FreePort();
-        using var server = Process.Start(new ProcessStartInfo("node") { ArgumentList = { $"--title={_marker}", NpmServers.Script("server-everything"), "streamableHttp" }, Environment = { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) }, RedirectStandardError = true, RedirectStandardOutput = true })!;
+        var server = Process.Start(new ProcessStartInfo("node") { ArgumentList = { $"--title={_marker}", NpmServers.Script("server-everything"), "streamableHttp" }, Environment = { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) }, RedirectStandardError = true, RedirectStandardOutput = true })!;
         var listening = new TaskCompletionSource();
         server.ErrorDataReceived += (_, e) =>
         {
@@ -206,6 +193,32 @@ public sealed class McpConnectorTests : IDisposable
         };
         server.BeginErrorReadLine();
         await listening.Task.WaitAsync(_timeout.Token);
+        return server;
+    }
+
+    [Fact]
+    public async Task StreamableHttp_ServerEverythingRestarted_TheNextCallGetsANewSession()
+    {
+        var port = NpmServers.FreePort();
+        using var first = await StartEverythingOverHttpAsync(port);
+        await using var connector = new McpConnector("everything-http", new McpConnectorOptions { Endpoint = new Uri($"http://127.0.0.1:{port}/mcp"), HttpTransport = "StreamableHttp" });
+        await connector.CallToolAsync("echo", Args("""{ "message": "before" }"""), _timeout.Token);
+
+        first.Kill();
+        await first.WaitForExitAsync(_timeout.Token);
+        using var second = await StartEverythingOverHttpAsync(port);
+        var after = await connector.CallToolAsync("echo", Args("""{ "message": "after" }"""), _timeout.Token);
+
+        Assert.Contains("after", after.Text, StringComparison.Ordinal);
+        Assert.Equal(2, connector.Connections);
+        second.Kill();
+    }
+
+    [Fact]
+    public async Task StreamableHttp_ServerEverything_OverRealHttp()
+    {
+        var port = NpmServers.FreePort();
+        using var server = await StartEverythingOverHttpAsync(port);
         await using var connector = new McpConnector("everything-http", new McpConnectorOptions { Endpoint = new Uri($"http://127.0.0.1:{port}/mcp"), HttpTransport = "StreamableHttp", Headers = { ["X-Test"] = "1" } });
 
         var echo = await connector.CallToolAsync("echo", Args("""{ "message": "over http" }"""), _timeout.Token);

@@ -44,7 +44,14 @@ public interface IMcpConnector : IAsyncDisposable
 /// <param name="Name">The tool's name.</param>
 /// <param name="Description">What the tool does.</param>
 /// <param name="InputSchema">The JSON Schema of its arguments.</param>
-public sealed record McpToolDescription(string Name, string? Description, JsonElement InputSchema);
+public sealed record McpToolDescription(string Name, string? Description, JsonElement InputSchema)
+{
+    /// <summary>Gets the server's <c>readOnlyHint</c> annotation: the tool changes nothing (a call may then be re-sent after a crash).</summary>
+    public bool? ReadOnlyHint { get; init; }
+
+    /// <summary>Gets the server's <c>idempotentHint</c> annotation: calling it twice does what calling it once does (a call may then be re-sent after a crash).</summary>
+    public bool? IdempotentHint { get; init; }
+}
 
 /// <summary>The result of a tool call.</summary>
 /// <param name="Text">The text content the server returned, joined.</param>
@@ -53,6 +60,9 @@ public sealed record McpToolResult(string Text, JsonElement? Structured = null)
 {
     /// <summary>Gets a value indicating whether the text was cut at the connector's size cap.</summary>
     public bool Truncated { get; init; }
+
+    /// <summary>Gets every content block of the result, in order: text, images, audio, resource links and embedded resources.</summary>
+    public IReadOnlyList<McpContent> Content { get; init; } = [];
 }
 
 /// <summary>A resource of an MCP server.</summary>
@@ -77,8 +87,9 @@ public sealed record McpPromptDescription(string Name, string? Description, IRea
 
 /// <summary>
 /// A connector call that failed: the server reported an error (a tool result marked <c>isError</c>, or a protocol
-/// error), the server could not be reached or crashed, the call timed out, or the connector refused it (a denied
-/// tool, arguments that break the tool's schema).
+/// error), the server could not be reached or crashed, the call timed out, the answer was too large, or the
+/// connector refused it (a denied tool, arguments that break the tool's schema). <see cref="Kind"/> says which.
+/// A cancelled call throws <see cref="OperationCanceledException"/> instead.
 /// </summary>
 /// <remarks>
 /// The message may be shown to an AI model or a user: it names the connector, the tool and what the server said,
@@ -123,6 +134,22 @@ public sealed class McpConnectorException : PortException
         Detail = detail;
     }
 
+    /// <summary>Gets the MCP method of the failed request, such as <c>tools/call</c> or <c>initialize</c>, when known.</summary>
+    public string? Method { get; init; }
+
+    /// <summary>Gets the tool the failed request called, for a <c>tools/call</c>.</summary>
+    public string? Tool { get; init; }
+
+    /// <summary>Gets the HTTP status the server answered with, for an HTTP server's failure such as 413 or 503.</summary>
+    public int? StatusCode { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether the request may have reached the server before it failed (so a tool with side
+    /// effects may have run); <see langword="false"/> when it certainly did not (the connection was refused, the
+    /// session was unknown).
+    /// </summary>
+    public bool MayHaveReachedServer { get; init; }
+
     /// <summary>Gets the connector's name.</summary>
     public string Connector { get; }
 
@@ -139,9 +166,13 @@ public sealed class McpConnectorException : PortException
     {
         McpFailureKind.ToolError => $"tool '{operation}' returned an error",
         McpFailureKind.ProtocolError => $"'{operation}' failed with a protocol error",
-        McpFailureKind.Unavailable => $"could not reach its server for '{operation}'",
+        McpFailureKind.ConnectFailed => $"could not connect to its server for '{operation}'",
+        McpFailureKind.ServerCrashed => $"lost its server during '{operation}'",
         McpFailureKind.Timeout => $"'{operation}' timed out",
         McpFailureKind.Refused => $"refused '{operation}'",
+        McpFailureKind.ResultTooLarge => $"refused the result of '{operation}'",
+        McpFailureKind.SessionExpired => $"lost its session for '{operation}'",
+        McpFailureKind.HttpError => $"'{operation}' failed with an HTTP error",
         _ => $"'{operation}' failed",
     };
 }
@@ -155,12 +186,27 @@ public enum McpFailureKind
     /// <summary>The server answered the request with a JSON-RPC error.</summary>
     ProtocolError,
 
-    /// <summary>The server could not be started or reached, or it crashed or closed the connection.</summary>
-    Unavailable,
+    /// <summary>The server could not be started, reached or initialized (after the connector's reconnection attempts); the request was not sent.</summary>
+    ConnectFailed,
+
+    /// <summary>
+    /// The server crashed or closed the connection while the request was in flight. A tool call is not re-sent after
+    /// this unless the tool is read-only or idempotent, so a tool with side effects may or may not have run.
+    /// </summary>
+    ServerCrashed,
 
     /// <summary>The call did not finish within the connector's timeout.</summary>
     Timeout,
 
     /// <summary>The connector refused the call: the tool is not allowed, or the arguments break its schema.</summary>
     Refused,
+
+    /// <summary>The server's answer passed the connector's size caps; it was refused while being read, never held whole.</summary>
+    ResultTooLarge,
+
+    /// <summary>An HTTP server no longer knew the session (404, or a 400 whose error names the session), and new sessions could not take the request either.</summary>
+    SessionExpired,
+
+    /// <summary>An HTTP server answered with an error status (such as 401, 413 or 5xx); see <see cref="McpConnectorException.StatusCode"/>.</summary>
+    HttpError,
 }
