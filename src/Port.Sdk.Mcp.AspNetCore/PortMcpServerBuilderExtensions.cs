@@ -1,3 +1,4 @@
+using ModelContextProtocol.AspNetCore;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Server;
 
@@ -44,6 +45,8 @@ public static class PortMcpServerBuilderExtensions
         }
 
         options.Validate(o => o.BearerToken is null || !string.IsNullOrWhiteSpace(o.BearerToken), "The 'BearerToken' of PortMcpHttpOptions is empty: set a token or leave it null.");
-        return services.AddMcpServer().WithHttpTransport().WithPortCatalog(server);
+        // Clients of the 2025 revisions (initialize handshake) keep a session, so a logging/setLevel holds for their later calls;
+        // clients of 2026-07-28 and later are served statelessly, as that revision requires.
+        return services.AddMcpServer().WithHttpTransport(http => http.SessionMode = HttpServerSessionMode.StatefulForInitializeClients).WithPortCatalog(server);
     }
 }

@@ -42,16 +42,28 @@ internal static class CatalogWriteTools
             "blueprint": { "type": "object", "required": ["identifier"], "description": "The blueprint as Port JSON: { \"identifier\", \"title\"?, \"schema\": { \"properties\": { ... }, \"required\": [...] }, \"relations\": { ... } }. It replaces a blueprint of the same identifier." } } }
         """;
 
-    private const string EntityOutput = """
-        { "type": "object", "required": ["entity"], "properties": { "entity": { "type": "object", "description": "The entity as stored." } } }
+    // A refused write is a tool error whose structured content lists the faults; the TypeScript SDK checks even an error's
+    // structured content against the output schema, so each schema admits the result or the faults.
+    private const string Faults = """
+        "errors": { "type": "array", "description": "Why the write was refused (the result has isError): one fault per entry.", "items": { "type": "object",
+          "required": ["blueprint", "pointer", "rule", "message"], "properties": {
+            "blueprint": { "type": "string" }, "entity": { "type": ["string", "null"] }, "pointer": { "type": "string", "description": "The JSON Pointer of the value at fault." },
+            "rule": { "type": "string" }, "message": { "type": "string" } } } }
         """;
 
-    private const string DeleteOutput = """
-        { "type": "object", "required": ["deleted"], "properties": { "deleted": { "type": "boolean", "description": "Whether there was such an entity to delete." } } }
+    private static readonly string EntityOutput = $$"""
+        { "type": "object", "anyOf": [ { "required": ["entity"] }, { "required": ["errors"] } ], "properties": {
+            "entity": { "type": "object", "description": "The entity as stored." }, {{Faults}} } }
         """;
 
-    private const string BlueprintOutput = """
-        { "type": "object", "required": ["blueprint"], "properties": { "blueprint": { "type": "object", "description": "The blueprint as registered." } } }
+    private static readonly string DeleteOutput = $$"""
+        { "type": "object", "anyOf": [ { "required": ["deleted"] }, { "required": ["errors"] } ], "properties": {
+            "deleted": { "type": "boolean", "description": "Whether there was such an entity to delete." }, {{Faults}} } }
+        """;
+
+    private static readonly string BlueprintOutput = $$"""
+        { "type": "object", "anyOf": [ { "required": ["blueprint"] }, { "required": ["errors"] } ], "properties": {
+            "blueprint": { "type": "object", "description": "The blueprint as registered." }, {{Faults}} } }
         """;
 
     /// <summary>The write tools, in the order clients list them (after the read tools).</summary>
