@@ -1,3 +1,4 @@
+using ModelContextProtocol.AspNetCore;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Server;
 
@@ -6,22 +7,22 @@ namespace Port.Sdk.Mcp.AspNetCore;
 /// <summary>Adds the Port catalog's MCP tools to an application's MCP server, or registers a catalog-only server for Streamable HTTP.</summary>
 public static class PortMcpServerBuilderExtensions
 {
-    /// <summary>Adds the catalog's tools (search_entities, get_entity, list_blueprints, get_scorecards, compose_context) to an MCP server built with <c>AddMcpServer()</c>.</summary>
+    /// <summary>
+    /// Adds the catalog (its tools, resources, prompts, completions and log notifications) to an MCP server built with
+    /// <c>AddMcpServer()</c>, next to the application's own tools, resources and prompts: lists hold both, and a call the
+    /// catalog does not know goes to the application's handlers. Call it after <c>WithListToolsHandler</c> and the like,
+    /// which replace what was set before them.
+    /// </summary>
     /// <param name="builder">The MCP server builder.</param>
-    /// <param name="server">The catalog server whose tools to add.</param>
+    /// <param name="server">The catalog server to add.</param>
     /// <returns>The builder provided in <paramref name="builder"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="server"/> is <see langword="null"/>.</exception>
     public static IMcpServerBuilder WithPortCatalog(this IMcpServerBuilder builder, PortCatalogMcpServer server)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(server);
-        var options = server.CreateOptions();
-        builder.Services.Configure<McpServerOptions>(o =>
-        {
-            o.ServerInfo ??= options.ServerInfo;
-            o.ServerInstructions ??= options.ServerInstructions;
-        });
-        return builder.WithListToolsHandler(options.Handlers.ListToolsHandler!).WithCallToolHandler(options.Handlers.CallToolHandler!);
+        builder.Services.Configure<McpServerOptions>(server.Configure);
+        return builder;
     }
 
     /// <summary>
@@ -44,6 +45,8 @@ public static class PortMcpServerBuilderExtensions
         }
 
         options.Validate(o => o.BearerToken is null || !string.IsNullOrWhiteSpace(o.BearerToken), "The 'BearerToken' of PortMcpHttpOptions is empty: set a token or leave it null.");
-        return services.AddMcpServer().WithHttpTransport().WithPortCatalog(server);
+        // Clients of the 2025 revisions (initialize handshake) keep a session, so a logging/setLevel holds for their later calls;
+        // clients of 2026-07-28 and later are served statelessly, as that revision requires.
+        return services.AddMcpServer().WithHttpTransport(http => http.SessionMode = HttpServerSessionMode.StatefulForInitializeClients).WithPortCatalog(server);
     }
 }

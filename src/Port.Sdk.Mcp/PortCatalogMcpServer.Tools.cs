@@ -1,7 +1,13 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+// MCP logging (logging/setLevel, notifications/message) is deprecated by the 2026-07-28 specification (SEP-2577), but the
+// 2025 versions that clients speak today have it, and clients show these messages: it stays until the SDK drops it.
+#pragma warning disable MCP9005
 
 namespace Port.Sdk.Mcp;
 
@@ -112,21 +118,65 @@ public sealed partial class PortCatalogMcpServer
         return Json($"{{\"results\":[{string.Join(",", results)}]}}");
     }
 
-    private async Task<CallToolResult> ComposeAsync(IDictionary<string, JsonElement>? raw, CancellationToken cancellationToken)
+    private async Task<CallToolResult> ComposeAsync(RequestContext<CallToolRequestParams> request, IDictionary<string, JsonElement>? raw, CancellationToken cancellationToken)
     {
         var arguments = ToolArguments.Of(CatalogTools.ComposeContext, raw, "recipe", "blueprint", "identifier");
         var name = arguments.RequiredString("recipe");
         var key = new EntityKey(arguments.RequiredString("blueprint"), arguments.RequiredString("identifier"));
         if (!_recipes.TryGetValue(name, out var recipe))
         {
-            return Error($"There is no recipe '{name}'; the recipes are {string.Join(", ", _recipes.Keys.Select(k => $"'{k}'"))}.");
+            return Error(NoRecipe(name));
         }
 
-        var context = await _composer.ComposeAsync(key, recipe, cancellationToken).ConfigureAwait(false);
+        var context = await ComposeAsync(request.Server, request.Params?.ProgressToken, key, recipe, cancellationToken).ConfigureAwait(false);
         using var structured = JsonDocument.Parse(context.ToJson(indented: false));
         // Markdown reads better to a model than the JSON; clients that read structuredContent get the JSON.
         return new CallToolResult { Content = [new TextContentBlock { Text = context.ToMarkdown() }], StructuredContent = structured.RootElement.Clone() };
     }
+
+    /// <summary>Composes with progress notifications when the client sent a progress token, and logs how it went.</summary>
+    private async Task<ComposedContext> ComposeAsync(McpServer server, ProgressToken? token, EntityKey key, ContextRecipe recipe, CancellationToken cancellationToken)
+    {
+        IProgress<ContextComposeProgress>? progress = null;
+        var notifications = new List<Task>();
+        if (token is { } progressToken)
+        {
+            // Reports come from the composer's tasks; each notification is sent in order of completion and awaited before returning.
+            progress = new SynchronousProgress<ContextComposeProgress>(p =>
+            {
+                lock (notifications)
+                {
+                    notifications.Add(server.NotifyProgressAsync(progressToken, new ProgressNotificationValue { Progress = p.Completed, Total = p.Total, Message = $"{p.Step} done ({p.Completed.ToString(CultureInfo.InvariantCulture)} of {p.Total.ToString(CultureInfo.InvariantCulture)})" }, cancellationToken: cancellationToken));
+                }
+            });
+        }
+
+        var context = await _composer.ComposeAsync(key, recipe, progress, cancellationToken).ConfigureAwait(false);
+        Task[] sent;
+        lock (notifications)
+        {
+            sent = [.. notifications];
+        }
+
+        try
+        {
+            await Task.WhenAll(sent).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // Progress is advisory: a client that cannot be told still gets its result, or has gone away.
+        }
+
+        foreach (var part in context.Connectors.Where(c => c.Error is not null))
+        {
+            await ClientLog.WriteAsync(server, LoggingLevel.Warning, $"compose '{recipe.Name}' for {key}: the connector call '{part.Label}' failed: {part.Error}", cancellationToken).ConfigureAwait(false);
+        }
+
+        await ClientLog.WriteAsync(server, LoggingLevel.Info, $"compose '{recipe.Name}' for {key}: {context.Entities.Count.ToString(CultureInfo.InvariantCulture)} entities, {context.Connectors.Count.ToString(CultureInfo.InvariantCulture)} connector calls ({context.Connectors.Count(c => c.Error is not null).ToString(CultureInfo.InvariantCulture)} failed).", cancellationToken).ConfigureAwait(false);
+        return context;
+    }
+
+    private string NoRecipe(string name) => $"There is no recipe '{name}'; the recipes are {string.Join(", ", _recipes.Keys.Select(k => $"'{k}'"))}.";
 
     private static string Quote(string text) => JsonSerializer.Serialize(text, McpServerJsonContext.Default.String);
 

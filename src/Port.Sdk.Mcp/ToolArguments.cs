@@ -80,6 +80,24 @@ internal sealed class ToolArguments
             : (int)number;
     }
 
+    public bool Boolean(string name, bool fallback)
+    {
+        if (!_arguments.TryGetValue(name, out var value))
+        {
+            return fallback;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw new ToolArgumentException(name, $"The argument '{name}' must be a boolean; it was {Describe(value)}."),
+        };
+    }
+
+    public JsonElement RequiredObject(string name, string what)
+        => Object(name, what) ?? throw new ToolArgumentException(name, $"The argument '{name}' is required by '{_tool}' and must be an object ({what}).");
+
     public JsonElement? Object(string name, string what)
     {
         if (!_arguments.TryGetValue(name, out var value))

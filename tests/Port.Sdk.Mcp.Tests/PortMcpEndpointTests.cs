@@ -6,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
 using Port.Sdk.Mcp.AspNetCore;
 using static Port.Sdk.Testing.CatalogSamples;
 
@@ -48,6 +50,44 @@ public sealed class PortMcpEndpointTests
 
         var refused = await Assert.ThrowsAnyAsync<Exception>(() => McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions { Endpoint = endpoint, TransportMode = HttpTransportMode.StreamableHttp }), cancellationToken: timeout.Token));
         Assert.Contains("401", refused.ToString(), StringComparison.Ordinal);
+        await app.StopAsync(timeout.Token);
+    }
+
+    [Fact]
+    public async Task WithPortCatalog_OnTheAppsOwnServer_KeepsTheAppsToolsWorking()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using var catalog = await CreateAsync();
+        await SeedAsync(catalog);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.Services.AddMcpServer()
+            .WithHttpTransport()
+            .WithTools([McpServerTool.Create((string text) => $"echo: {text}", new McpServerToolCreateOptions { Name = "app_echo" })])
+            .WithPrompts([McpServerPrompt.Create(() => "Hello from the app.", new McpServerPromptCreateOptions { Name = "app_hello" })])
+            .WithPortCatalog(new PortCatalogMcpServer(catalog, recipes: [new ContextRecipe { Name = "owners" }]));
+        await using var app = builder.Build();
+        app.MapMcp("/mcp");
+        await app.StartAsync(timeout.Token);
+
+        await using var client = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri(new Uri(app.Urls.First()), "/mcp"), TransportMode = HttpTransportMode.StreamableHttp }), cancellationToken: timeout.Token);
+        var tools = await client.ListToolsAsync(cancellationToken: timeout.Token);
+        var echo = await client.CallToolAsync("app_echo", new Dictionary<string, object?> { ["text"] = "hi" }, cancellationToken: timeout.Token);
+        var teams = await client.CallToolAsync("search_entities", new Dictionary<string, object?> { ["blueprint"] = "team" }, cancellationToken: timeout.Token);
+        var prompts = await client.ListPromptsAsync(cancellationToken: timeout.Token);
+        var hello = await client.GetPromptAsync("app_hello", cancellationToken: timeout.Token);
+        var resource = await client.ReadResourceAsync("port://blueprints/team", cancellationToken: timeout.Token);
+        var unknown = await Assert.ThrowsAsync<McpProtocolException>(() => client.CallToolAsync("nope", cancellationToken: timeout.Token).AsTask());
+
+        Assert.Equal(["app_echo", "compose_context", "get_entity", "get_scorecards", "list_blueprints", "search_entities"], tools.Select(t => t.Name).Order(StringComparer.Ordinal));
+        Assert.NotEqual(true, echo.IsError);
+        Assert.Equal("echo: hi", Assert.IsType<TextContentBlock>(echo.Content[0]).Text);
+        Assert.Equal(2, teams.StructuredContent!.Value.GetProperty("entities").GetArrayLength());
+        Assert.Equal(["app_hello", "owners"], prompts.Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal("Hello from the app.", Assert.IsType<TextContentBlock>(hello.Messages[0].Content).Text);
+        Assert.Single(resource.Contents);
+        Assert.Equal(McpErrorCode.InvalidParams, unknown.ErrorCode);
         await app.StopAsync(timeout.Token);
     }
 }

@@ -52,22 +52,22 @@ public sealed class PortMcpServeClientTests : IDisposable
     ];
 
     [Fact]
-    public async Task TypeScriptClient_OverStdio_EveryToolValidAndInvalid()
+    public async Task TypeScriptClient_OverStdio_EveryToolResourceAndPromptValidAndInvalid()
     {
         var serve = await ServeArgumentsAsync();
         var report = await RunClientAsync(["stdio", "dotnet", .. serve], null);
 
-        AssertReport(report.RootElement);
+        AssertReport(report.RootElement, writes: false);
     }
 
     [Fact]
-    public async Task TypeScriptClient_OverHttp_EveryToolValidAndInvalid()
+    public async Task TypeScriptClient_OverHttpWithWrites_EveryToolResourceAndPromptValidAndInvalid()
     {
-        await using var server = await HttpServer.StartAsync([.. await ServeArgumentsAsync(), "--http", "127.0.0.1:0"], Token, _timeout.Token);
+        await using var server = await HttpServer.StartAsync([.. await ServeArgumentsAsync(), "--http", "127.0.0.1:0", "--allow-writes"], Token, _timeout.Token);
 
         var report = await RunClientAsync(["http", server.Url.ToString()], Token);
 
-        AssertReport(report.RootElement);
+        AssertReport(report.RootElement, writes: true);
     }
 
     [Fact]
@@ -163,19 +163,27 @@ public sealed class PortMcpServeClientTests : IDisposable
         Assert.Equal("port-token", vscode.RootElement.GetProperty("inputs")[0].GetProperty("id").GetString());
     }
 
-    private static void AssertReport(JsonElement report)
+    private static void AssertReport(JsonElement report, bool writes)
     {
         var tools = report.GetProperty("tools").EnumerateArray().ToList();
-        Assert.Equal(["search_entities", "get_entity", "list_blueprints", "get_scorecards", "compose_context"], tools.Select(t => t.GetProperty("name").GetString()));
+        string[] reads = ["search_entities", "get_entity", "list_blueprints", "get_scorecards", "compose_context"];
+        Assert.Equal(writes ? [.. reads, "create_entity", "update_entity", "delete_entity", "register_blueprint"] : reads, tools.Select(t => t.GetProperty("name").GetString()));
         Assert.All(tools, t =>
         {
             Assert.False(string.IsNullOrEmpty(t.GetProperty("title").GetString()));
-            Assert.True(t.GetProperty("annotations").GetProperty("readOnlyHint").GetBoolean());
-            Assert.True(t.GetProperty("annotations").GetProperty("idempotentHint").GetBoolean());
-            Assert.False(t.GetProperty("annotations").GetProperty("destructiveHint").GetBoolean());
             Assert.True(t.GetProperty("hasOutputSchema").GetBoolean());
             Assert.False(t.GetProperty("inputSchema").GetProperty("additionalProperties").GetBoolean());
         });
+        Assert.All(tools.Take(5), t =>
+        {
+            Assert.True(t.GetProperty("annotations").GetProperty("readOnlyHint").GetBoolean());
+            Assert.True(t.GetProperty("annotations").GetProperty("idempotentHint").GetBoolean());
+            Assert.False(t.GetProperty("annotations").GetProperty("destructiveHint").GetBoolean());
+        });
+        // create adds; update, delete and register change what was there.
+        Assert.Equal(writes ? [false, true, true, true] : [], tools.Skip(5).Select(t => t.GetProperty("annotations").GetProperty("destructiveHint").GetBoolean()));
+        Assert.All(tools.Skip(5), t => Assert.False(t.GetProperty("annotations").GetProperty("readOnlyHint").GetBoolean()));
+        tools = [.. tools.Take(5)];
         Assert.Equal([false, false, false, false, true], tools.Select(t => t.GetProperty("annotations").GetProperty("openWorldHint").GetBoolean()));
         var limit = tools[0].GetProperty("inputSchema").GetProperty("properties").GetProperty("limit");
         Assert.Equal(("integer", 1, 500), (limit.GetProperty("type").GetString(), limit.GetProperty("minimum").GetInt32(), limit.GetProperty("maximum").GetInt32()));
@@ -207,9 +215,54 @@ public sealed class PortMcpServeClientTests : IDisposable
             Assert.StartsWith(InvalidMessages[i], invalid[i].GetProperty("text").GetString(), StringComparison.Ordinal);
         }
 
+        Assert.Equal(["port://blueprints/pullRequest", "port://blueprints/service", "port://blueprints/team"], report.GetProperty("resources").EnumerateArray().Select(r => r.GetProperty("uri").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(["port://blueprints/{blueprint}", "port://entities/{blueprint}/{identifier}"], report.GetProperty("templates").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(("service", "pr-1"), (report.GetProperty("readBlueprint").GetString(), report.GetProperty("readEntity").GetString()));
+        Assert.Equal(-32002, report.GetProperty("readMissing").GetProperty("code").GetInt32());
+        Assert.Contains("There is no entity 'nope' of blueprint 'service' (resource 'port://entities/service/nope').", report.GetProperty("readMissing").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(["service"], report.GetProperty("completeBlueprint").EnumerateArray().Select(v => v.GetString()));
+        Assert.Equal(["pr-1", "pr-2", "pr-3"], report.GetProperty("completeIdentifier").EnumerateArray().Select(v => v.GetString()));
+        var prompt = Assert.Single(report.GetProperty("prompts").EnumerateArray());
+        Assert.Equal(("owners", "blueprint! identifier!"), (prompt.GetProperty("name").GetString(), string.Join(' ', prompt.GetProperty("arguments").EnumerateArray().Select(a => a.GetString()))));
+        var message = Assert.Single(report.GetProperty("prompt").EnumerateArray());
+        Assert.Equal("user", message.GetProperty("role").GetString());
+        Assert.Contains("### service `payments-api`", message.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal(-32602, report.GetProperty("promptMissingArgument").GetProperty("code").GetInt32());
+        Assert.Contains("The argument 'identifier' is required by the prompt 'owners' and must be a non-empty string.", report.GetProperty("promptMissingArgument").GetProperty("message").GetString(), StringComparison.Ordinal);
+        // The 'owners' recipe makes no connector call: one step, the catalog reads.
+        var progress = Assert.Single(report.GetProperty("progress").EnumerateArray());
+        Assert.Equal((1, 1, "catalog done (1 of 1)"), (progress.GetProperty("progress").GetInt32(), progress.GetProperty("total").GetInt32(), progress.GetProperty("message").GetString()));
+        Assert.NotEqual("completed", report.GetProperty("cancelled").GetString());
+        Assert.Equal(3, report.GetProperty("afterCancel").GetInt32());
+        // Info (the default level) until the client sets debug: compose's summary three times (tool, prompt, progress call), then a
+        // debug line per call at debug, none at error.
+        var logs = report.GetProperty("logs").EnumerateArray().Select(l => (l.GetProperty("level").GetString(), l.GetProperty("data").GetString()!)).ToList();
+        Assert.Equal(
+            [
+                ("info", "compose 'owners' for pullRequest/pr-1: 3 entities, 0 connector calls (0 failed)."),
+                ("info", "compose 'owners' for pullRequest/pr-1: 3 entities, 0 connector calls (0 failed)."),
+                ("info", "compose 'owners' for pullRequest/pr-1: 3 entities, 0 connector calls (0 failed)."),
+                ("debug", "list_blueprints: answered."),
+                ("debug", "get_scorecards: answered."),
+            ],
+            logs);
+
+        if (writes)
+        {
+            var done = report.GetProperty("writes");
+            Assert.False(done.GetProperty("create").GetProperty("isError").GetBoolean(), done.GetProperty("create").GetRawText());
+            Assert.True(done.GetProperty("invalid").GetProperty("isError").GetBoolean());
+            var fault = done.GetProperty("invalid").GetProperty("structured").GetProperty("errors")[0];
+            Assert.Equal(("/properties/tier", "enum"), (fault.GetProperty("pointer").GetString(), fault.GetProperty("rule").GetString()));
+            Assert.Equal("silver", done.GetProperty("merge").GetProperty("structured").GetProperty("entity").GetProperty("properties").GetProperty("tier").GetString());
+            Assert.Equal((true, "The argument 'deleteDependents' must be a boolean; it was the string \"yes\"."), (done.GetProperty("badArgument").GetProperty("isError").GetBoolean(), done.GetProperty("badArgument").GetProperty("text").GetString()));
+            Assert.True(done.GetProperty("delete").GetProperty("structured").GetProperty("deleted").GetBoolean());
+            Assert.Equal("incident", done.GetProperty("register").GetProperty("structured").GetProperty("blueprint").GetProperty("identifier").GetString());
+        }
+
         var unknown = report.GetProperty("unknownTool");
         Assert.Equal(-32602, unknown.GetProperty("code").GetInt32());
-        Assert.Contains("There is no tool 'no_such_tool'; the tools are 'search_entities', 'get_entity', 'list_blueprints', 'get_scorecards', 'compose_context'.", unknown.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("There is no tool 'no_such_tool'; the tools are 'search_entities', 'get_entity', 'list_blueprints', 'get_scorecards', 'compose_context'", unknown.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     private async Task<string[]> ServeArgumentsAsync()

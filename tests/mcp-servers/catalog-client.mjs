@@ -5,14 +5,21 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import { LoggingMessageNotificationSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
 
 const [mode, target, ...rest] = process.argv.slice(2);
 const transport = mode === "stdio"
   ? new StdioClientTransport({ command: target, args: rest, stderr: "inherit" })
   : new StreamableHTTPClientTransport(new URL(target), { requestInit: { headers: { Authorization: `Bearer ${process.env.PORT_MCP_TOKEN}` } } });
 
+// What the client was doing, printed when it fails, so a test failure names the request.
+let step = "connect";
+let calls = 0;
+process.on("exit", code => { if (code !== 0) process.stderr.write(`catalog-client.mjs failed at: ${step}\n`); });
+
 const client = new Client({ name: "port-sdk-tests", version: "1.0.0" });
+const logs = [];
+client.setNotificationHandler(LoggingMessageNotificationSchema, n => { logs.push({ level: n.params.level, data: n.params.data }); });
 await client.connect(transport);
 
 const report = { server: client.getServerVersion(), tools: [], valid: {}, invalid: [], unknownTool: null, pages: [] };
@@ -22,6 +29,7 @@ report.tools = listed.tools.map(t => ({ name: t.name, title: t.title, annotation
 
 // callTool validates structuredContent against the tool's outputSchema and throws when it does not match.
 async function call(name, args) {
+  step = `tools/call #${++calls} ${name} ${JSON.stringify(args)}`;
   const result = await client.callTool({ name, arguments: args });
   return { isError: !!result.isError, text: result.content?.[0]?.text ?? null, structured: result.structuredContent ?? null };
 }
@@ -59,6 +67,64 @@ try {
   await client.callTool({ name: "no_such_tool", arguments: {} });
 } catch (error) {
   report.unknownTool = error instanceof McpError ? { code: error.code, message: error.message } : { code: null, message: String(error) };
+}
+
+async function protocolError(action) {
+  try {
+    await action();
+    return null;
+  } catch (error) {
+    return error instanceof McpError ? { code: error.code, message: error.message } : { code: null, message: String(error) };
+  }
+}
+
+// Resources: the blueprints listed, both templates, reads by URI, and a URI with nothing behind it.
+report.resources = (await client.listResources()).resources.map(r => ({ uri: r.uri, mimeType: r.mimeType }));
+report.templates = (await client.listResourceTemplates()).resourceTemplates.map(t => t.uriTemplate);
+report.readBlueprint = JSON.parse((await client.readResource({ uri: "port://blueprints/service" })).contents[0].text).identifier;
+report.readEntity = JSON.parse((await client.readResource({ uri: "port://entities/pullRequest/pr-1" })).contents[0].text).identifier;
+report.readMissing = await protocolError(() => client.readResource({ uri: "port://entities/service/nope" }));
+
+// Completions of template and prompt arguments.
+report.completeBlueprint = (await client.complete({ ref: { type: "ref/resource", uri: "port://entities/{blueprint}/{identifier}" }, argument: { name: "blueprint", value: "s" } })).completion.values;
+report.completeIdentifier = (await client.complete({ ref: { type: "ref/prompt", name: "owners" }, argument: { name: "identifier", value: "pr-" }, context: { arguments: { blueprint: "pullRequest" } } })).completion.values;
+
+// Prompts: one per recipe; get composes the context; a missing argument is a protocol error.
+report.prompts = (await client.listPrompts()).prompts.map(p => ({ name: p.name, arguments: p.arguments.map(a => `${a.name}${a.required ? "!" : ""}`) }));
+report.prompt = (await client.getPrompt({ name: "owners", arguments: { blueprint: "pullRequest", identifier: "pr-1" } })).messages.map(m => ({ role: m.role, text: m.content.text }));
+report.promptMissingArgument = await protocolError(() => client.getPrompt({ name: "owners", arguments: { blueprint: "pullRequest" } }));
+
+// Progress: compose_context with a progress token (the SDK sends one when onprogress is given).
+const progress = [];
+await client.callTool({ name: "compose_context", arguments: { recipe: "owners", blueprint: "pullRequest", identifier: "pr-1" } }, undefined, { onprogress: p => progress.push(p) });
+report.progress = progress;
+
+// Cancellation: a call aborted at once rejects on the client (which sends notifications/cancelled); the server serves on.
+const abort = new AbortController();
+const cancelled = client.callTool({ name: "search_entities", arguments: {} }, undefined, { signal: abort.signal });
+abort.abort("the test cancels it");
+report.cancelled = await cancelled.then(() => "completed", e => (e?.name ?? "") + ": " + String(e?.message ?? e));
+report.afterCancel = (await call("list_blueprints", {})).structured.blueprints.length;
+
+// Log notifications at the level set: debug shows one line per call; error shows none for a successful call.
+await client.setLoggingLevel("debug");
+await call("list_blueprints", {});
+await client.setLoggingLevel("error");
+await call("list_blueprints", {});
+await client.setLoggingLevel("debug");
+await call("get_scorecards", {});
+report.logs = [...logs];
+
+// The write tools, when the server offers them (port mcp serve --allow-writes).
+if (report.tools.some(t => t.name === "create_entity")) {
+  report.writes = {
+    create: await call("create_entity", { entity: { identifier: "billing", blueprint: "service", properties: { url: "https://github.com/acme/billing", tier: "gold" } } }),
+    invalid: await call("update_entity", { entity: { identifier: "billing", blueprint: "service", properties: { url: "https://github.com/acme/billing", tier: "platinum" } } }),
+    merge: await call("update_entity", { entity: { identifier: "billing", blueprint: "service", properties: { tier: "silver" } }, merge: true }),
+    badArgument: await call("delete_entity", { blueprint: "service", identifier: "billing", deleteDependents: "yes" }),
+    delete: await call("delete_entity", { blueprint: "service", identifier: "billing" }),
+    register: await call("register_blueprint", { blueprint: { identifier: "incident", schema: { properties: { severity: { type: "string" } } } } }),
+  };
 }
 
 await client.close();

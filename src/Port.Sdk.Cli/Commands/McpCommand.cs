@@ -12,11 +12,13 @@ internal static class McpCommand
 {
     public const string Help = """
         Usage: port mcp serve --db FILE [--create] [--recipes DIR] [--scorecards FILE] [--connectors FILE]
-                             [--http [127.0.0.1:]PORT [--token TOKEN]]
+                             [--http [127.0.0.1:]PORT [--token TOKEN]] [--allow-writes]
 
         Serves the catalog in a SQLite file to an AI client over the Model Context Protocol, on standard input and
         output, or over Streamable HTTP with --http. Tools: search_entities, get_entity, list_blueprints,
-        get_scorecards, compose_context.
+        get_scorecards, compose_context (and, with --allow-writes, create_entity, update_entity, delete_entity,
+        register_blueprint). Resources: port://blueprints/{blueprint}, port://entities/{blueprint}/{identifier}.
+        Prompts: one per recipe.
 
         Options:
           --db FILE            the catalog's SQLite file, relative to the current directory; it must exist
@@ -29,6 +31,7 @@ internal static class McpCommand
                                printed to standard error once the server listens.
           --token TOKEN        the bearer token HTTP clients must send (Authorization: Bearer TOKEN); required with
                                --http, or set PORT_MCP_TOKEN (preferred: a command line is visible to other users)
+          --allow-writes       offer the write tools; every write goes through the catalog's validation
           -h, --help           this help
 
         Exit status: 0 when the client disconnects, 2 on usage errors (an unknown option, a catalog file that
@@ -53,7 +56,7 @@ internal static class McpCommand
             return CommandLine.Usage(stderr, "mcp", args is [] ? "a subcommand is required." : $"unknown subcommand '{args[0]}'.", Help);
         }
 
-        if (!CommandLine.TryParse(rest, ["--db", "--recipes", "--scorecards", "--connectors", HttpOption, TokenOption], ["--create"], out var options, out var error))
+        if (!CommandLine.TryParse(rest, ["--db", "--recipes", "--scorecards", "--connectors", HttpOption, TokenOption], ["--create", "--allow-writes"], out var options, out var error))
         {
             return CommandLine.Usage(stderr, "mcp", error, Help);
         }
@@ -131,7 +134,7 @@ internal static class McpCommand
 
         // Opens (with --create: creates) the catalog before serving, so the file exists and its schema is current.
         OpenAsync(catalog).GetAwaiter().GetResult();
-        var server = new PortCatalogMcpServer(catalog, scorecards, new ContextComposer(catalog, connectors), recipes);
+        var server = new PortCatalogMcpServer(catalog, scorecards, new ContextComposer(catalog, connectors), recipes, new PortCatalogMcpServerOptions { AllowWrites = options.ContainsKey("--allow-writes") });
         try
         {
             if (http is null)

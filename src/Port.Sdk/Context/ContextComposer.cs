@@ -59,14 +59,24 @@ public sealed class ContextComposer
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>The composed context.</returns>
     /// <exception cref="PortException">There is no such entity.</exception>
-    public async Task<ComposedContext> ComposeAsync(EntityKey subject, ContextRecipe recipe, CancellationToken cancellationToken = default)
+    public Task<ComposedContext> ComposeAsync(EntityKey subject, ContextRecipe recipe, CancellationToken cancellationToken = default)
+        => ComposeAsync(subject, recipe, null, cancellationToken);
+
+    /// <summary>Composes the context of one entity, reporting each step as it finishes.</summary>
+    /// <param name="subject">The entity.</param>
+    /// <param name="recipe">What to gather.</param>
+    /// <param name="progress">Told each time the catalog reads or a connector call finish; <see langword="null"/> for no reports.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The composed context.</returns>
+    /// <exception cref="PortException">There is no such entity.</exception>
+    public async Task<ComposedContext> ComposeAsync(EntityKey subject, ContextRecipe recipe, IProgress<ContextComposeProgress>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(recipe);
         var clock = Stopwatch.StartNew();
         var at = _options.TimeProvider.GetUtcNow();
         var entity = await _catalog.GetEntityAsync(subject.Blueprint, subject.Identifier, cancellationToken).ConfigureAwait(false)
             ?? throw new PortException($"There is no entity '{subject.Identifier}' of blueprint '{subject.Blueprint}' to compose a context for.");
-        return await ComposeAsync([new ContextEntity(entity, 0, [], new ContextProvenance("store", null, null, at, clock.Elapsed))], recipe, clock, cancellationToken).ConfigureAwait(false);
+        return await ComposeAsync([new ContextEntity(entity, 0, [], new ContextProvenance("store", null, null, at, clock.Elapsed))], recipe, clock, progress, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Composes the context of the entities a search finds (at most <see cref="ContextRecipe.MaxSubjects"/>).</summary>
@@ -91,14 +101,23 @@ public sealed class ContextComposer
             }
         }
 
-        return await ComposeAsync(subjects, recipe, clock, cancellationToken).ConfigureAwait(false);
+        return await ComposeAsync(subjects, recipe, clock, null, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<ComposedContext> ComposeAsync(List<ContextEntity> subjects, ContextRecipe recipe, Stopwatch clock, CancellationToken cancellationToken)
+    private async Task<ComposedContext> ComposeAsync(List<ContextEntity> subjects, ContextRecipe recipe, Stopwatch clock, IProgress<ContextComposeProgress>? progress, CancellationToken cancellationToken)
     {
+        var total = 1 + (subjects.Count * recipe.Calls.Count);
+        var completed = 0;
+        async Task<T> Step<T>(Task<T> task, string step)
+        {
+            var result = await task.ConfigureAwait(false);
+            progress?.Report(new ContextComposeProgress(Interlocked.Increment(ref completed), total, step));
+            return result;
+        }
+
         // The connector calls start first, so they run while the catalog is read.
-        var calls = subjects.SelectMany(s => recipe.Calls.Select(call => CallAsync(s.Entity, call, cancellationToken))).ToList();
-        var store = ReadStoreAsync(subjects, recipe, cancellationToken);
+        var calls = subjects.SelectMany(s => recipe.Calls.Select(call => Step(CallAsync(s.Entity, call, cancellationToken), $"{call.Connector}/{call.Tool}"))).ToList();
+        var store = Step(ReadStoreAsync(subjects, recipe, cancellationToken), "catalog");
         await Task.WhenAll(calls.Cast<Task>().Append(store)).ConfigureAwait(false);
         var (entities, priorities, scorecards) = await store.ConfigureAwait(false);
         var context = new ComposedContext
