@@ -9,6 +9,8 @@ namespace Port.Sdk.Actions;
 /// <summary>Invoking runs: the .NET handler, the webhook and the entity upsert.</summary>
 public sealed partial class PortActions
 {
+    private static readonly JsonSerializerOptions BodyOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine() };
+
     private void Start(Registered registered, ActionRun run)
     {
         var task = Task.Run(() => ExecuteAsync(registered, run.Id, _stopping.Token));
@@ -64,7 +66,8 @@ public sealed partial class PortActions
             null => string.Empty,
             var other => other.ToJsonString(),
         })).ToList();
-        var body = (compiled.Body?.Render(context, jq, "/invocationMethod/body") ?? context).ToJsonString();
+        // Written as Port writes JSON: characters such as ` and < unescaped (what the signature covers is what is sent).
+        var body = (compiled.Body?.Render(context, jq, "/invocationMethod/body") ?? context).ToJsonString(BodyOptions);
         var where = url.GetLeftPart(UriPartial.Path);
         var maxAttempts = Math.Max(1, Options.WebhookMaxAttempts);
         for (var attempt = 1; ; attempt++)
