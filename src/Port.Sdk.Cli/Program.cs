@@ -15,6 +15,7 @@ internal static class Program
           map     the entities a port-app-config mapping gives for sample items (run 'port map --help')
           sync    a resync of items from files into a SQLite catalog, or its plan (run 'port sync --help')
           mcp     'port mcp serve': the catalog as an MCP server over stdio (run 'port mcp serve --help')
+          actions 'port actions run': invokes a Port action on a SQLite catalog (run 'port actions --help')
 
         Exit status: 0 on success, 1 when items or entities failed, 2 on usage errors (an unknown option, a
         missing file or folder, an unknown kind), 3 when a configuration, blueprint, recipe or jq program is
@@ -50,6 +51,7 @@ internal static class Program
                 "map" => MapCommand.Run(args[1..], Console.In, Console.Out, Console.Error),
                 "sync" => SyncCommand.Run(args[1..], Console.Out, Console.Error),
                 "mcp" => McpCommand.Run(args[1..], Console.Out, Console.Error),
+                "actions" => ActionsCommand.Run(args[1..], Console.Out, Console.Error),
                 _ => UnknownCommand(args[0]),
             };
         }
