@@ -394,7 +394,7 @@ public sealed class JqSemanticMapper : ISemanticMapper
                     return null;
                 }
 
-                rules.Add(JsonSerializer.Serialize(query, PortJson.Options));
+                rules.Add(JsonSerializer.Serialize(query, PortJson.Options.GetTypeInfo(typeof(SearchQuery))));
                 continue;
             }
 

@@ -30,11 +30,16 @@ internal static class JqCommand
               --args                the remaining arguments are positional strings ($ARGS.positional)
               --jsonargs            the remaining arguments are positional JSON texts
               --run-tests FILE      run a test file in jq's format
+              --max-steps n         end a run after n evaluation steps (default 100000000)
+              --no-limits           no step, output or size limits (the stack is still guarded)
           -h, --help                this help
 
+        Limits: a run that takes more steps, outputs more values or builds a larger array, object or string than
+        the defaults allow (see docs/limits.md) ends with one error line, as do the cases of --run-tests.
+
         Exit status: 0 on success, 1 with -e when the last output is false or null, 2 on usage errors (an unknown
-        option, a missing file, input that is not JSON), 3 on compile errors, 4 with -e when there was no
-        output, 5 on runtime errors.
+        option, a missing file, input that is not JSON) and when a limit is reached, 3 on compile errors, 4 with
+        -e when there was no output, 5 on runtime errors.
         """;
 
     private sealed class Settings
@@ -64,6 +69,10 @@ internal static class JqCommand
         public string? Filter { get; set; }
 
         public string? RunTests { get; set; }
+
+        public long? MaxSteps { get; set; }
+
+        public bool NoLimits { get; set; }
 
         public List<string> Files { get; } = [];
 
@@ -112,7 +121,7 @@ internal static class JqCommand
             {
                 try
                 {
-                    exitCode = settings.RunTests is { } file ? RunTests(file, stdout, stderr) : RunFilter(settings, stdin, stdout, stderr);
+                    exitCode = settings.RunTests is { } file ? RunTests(file, settings, stdout, stderr) : RunFilter(settings, stdin, stdout, stderr);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
@@ -211,6 +220,19 @@ internal static class JqCommand
                     case "--args": positionalMode = 1; break;
                     case "--jsonargs": positionalMode = 2; break;
                     case "--run-tests": settings.RunTests = Next(arg); break;
+                    case "--no-limits": settings.NoLimits = true; break;
+                    case "--max-steps":
+                        {
+                            var text = Next(arg);
+                            if (!long.TryParse(text, out var steps) || steps < 1)
+                            {
+                                throw new UsageException($"--max-steps takes a whole number of at least 1, not '{text}'.");
+                            }
+
+                            settings.MaxSteps = steps;
+                            break;
+                        }
+
                     case "--help": return settings;
                     default: throw new UsageException($"unknown option '{arg}'.");
                 }
@@ -280,6 +302,7 @@ internal static class JqCommand
             Diagnostics = message => stderr.WriteLine(message),
             InputFileName = settings.Files.LastOrDefault(),
         };
+        ApplyLimits(settings, runOptions);
         var named = new JqObject();
         foreach (var (name, value) in settings.Named)
         {
@@ -333,10 +356,10 @@ internal static class JqCommand
         if (!settings.NullInput && !settings.Slurp && !settings.RawInput && settings.Files.Count <= 1 && Environment.ProcessorCount > 1
             && !System.Text.RegularExpressions.Regex.IsMatch(settings.Filter!, @"\binputs?\b"))
         {
-            byte[] bytes;
+            Stream source;
             try
             {
-                bytes = settings.Files.Count == 1 ? File.ReadAllBytes(settings.Files[0]) : JqInput.ReadAll(stdin);
+                source = settings.Files.Count == 1 ? File.OpenRead(settings.Files[0]) : stdin;
             }
             catch (IOException ex)
             {
@@ -344,7 +367,8 @@ internal static class JqCommand
                 return 2;
             }
 
-            return ParallelJqRunner.Run(filter, runOptions, bytes, settings.Files.LastOrDefault() ?? "<stdin>", WriteValue, stdout, stderr, settings.ExitStatus);
+            using var owned = settings.Files.Count == 1 ? source : null;
+            return ParallelJqRunner.Run(filter, runOptions, JsonTextChunker.Read(source), settings.Files.LastOrDefault() ?? "<stdin>", WriteValue, stdout, stderr, settings.ExitStatus);
         }
 
         using var output = new StreamWriter(stdout, new UTF8Encoding(false), 1 << 16) { AutoFlush = false, NewLine = "\n" };
@@ -426,7 +450,24 @@ internal static class JqCommand
         }
     }
 
-    private static int RunTests(string file, Stream stdout, TextWriter stderr)
+    /// <summary>The library's limits are on unless the command line turns them off or changes the step budget.</summary>
+    private static void ApplyLimits(Settings settings, JqRunOptions options)
+    {
+        if (settings.NoLimits)
+        {
+            options.MaxSteps = long.MaxValue;
+            options.MaxOutputs = long.MaxValue;
+            options.MaxCollectionLength = int.MaxValue;
+            options.MaxStringLength = int.MaxValue;
+        }
+
+        if (settings.MaxSteps is { } steps)
+        {
+            options.MaxSteps = steps;
+        }
+    }
+
+    private static int RunTests(string file, Settings settings, Stream stdout, TextWriter stderr)
     {
         using var output = new StreamWriter(stdout, new UTF8Encoding(false)) { NewLine = "\n" };
         IReadOnlyList<JqTestCase> cases;
@@ -443,7 +484,9 @@ internal static class JqCommand
         var results = new List<JqTestResult>();
         foreach (var testCase in cases)
         {
-            var result = JqTestSuite.Run(testCase);
+            var runOptions = new JqRunOptions();
+            ApplyLimits(settings, runOptions);
+            var result = JqTestSuite.Run(testCase, null, runOptions);
             results.Add(result);
             if (!result.Passed)
             {
@@ -454,55 +497,5 @@ internal static class JqCommand
 
         output.WriteLine(JqTestSuite.Summary(results));
         return results.All(r => r.Passed) ? 0 : 1;
-    }
-}
-
-/// <summary>Reads jq's inputs: JSON texts (or raw lines) from files or standard input, as UTF-8 bytes.</summary>
-internal static class JqInput
-{
-    public static IEnumerable<JqValue> Read(IReadOnlyList<string> files, Stream stdin, bool raw, bool slurp)
-    {
-        var sources = files.Count == 0
-            ? [(Name: "<stdin>", Bytes: ReadAll(stdin))]
-            : files.Select(f => (Name: f, Bytes: File.ReadAllBytes(f))).ToList();
-        if (raw)
-        {
-            var text = string.Concat(sources.Select(s => Encoding.UTF8.GetString(s.Bytes)));
-            if (slurp)
-            {
-                return [JqValue.FromString(text)];
-            }
-
-            return RawLines(text);
-        }
-
-        var values = sources.SelectMany(s => ReadJson(s.Bytes, s.Name));
-        return slurp ? [JqValue.FromArray(values)] : values;
-    }
-
-    public static IEnumerable<JqValue> ReadJson(byte[] bytes, string name) => JqValue.ParseMany(bytes, name);
-
-    private static IEnumerable<JqValue> RawLines(string text)
-    {
-        var start = 0;
-        while (start < text.Length)
-        {
-            var end = text.IndexOf('\n', start);
-            if (end < 0)
-            {
-                yield return JqValue.FromString(text[start..]);
-                yield break;
-            }
-
-            yield return JqValue.FromString(text[start..end]);
-            start = end + 1;
-        }
-    }
-
-    public static byte[] ReadAll(Stream stream)
-    {
-        using var memory = new MemoryStream();
-        stream.CopyTo(memory);
-        return memory.ToArray();
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using Port.Sdk.Jq;
 
@@ -7,11 +8,11 @@ namespace Port.Sdk.Cli.Commands;
 /// Runs a filter over a stream of JSON texts on every core: the input is cut into chunks at top-level value boundaries,
 /// each chunk is parsed, filtered and formatted on its own, and the chunks' output is written in input order, so that
 /// the result is the same as a sequential run. Used only when the program does not read further inputs itself.
+/// Reading, evaluating and writing overlap, and only a few chunks are in flight at once: memory does not grow with the
+/// input.
 /// </summary>
 internal static class ParallelJqRunner
 {
-    private const int ChunkSize = 1 << 20;
-
     /// <summary>Something that happened at an offset of a chunk's output: a runtime error, a halt, or an input error.</summary>
     private readonly record struct ChunkEvent(long Offset, string Message, int? HaltCode, bool Fatal);
 
@@ -20,14 +21,13 @@ internal static class ParallelJqRunner
     public static int Run(
         JqFilter filter,
         JqRunOptions runOptions,
-        ReadOnlyMemory<byte> input,
+        IEnumerable<byte[]> chunks,
         string sourceName,
         Action<TextWriter, JqValue> writeValue,
         Stream stdout,
         TextWriter stderr,
         bool exitStatus)
     {
-        var chunks = Split(input);
         var results = InOrder(chunks, chunk => Process(filter, runOptions, chunk, sourceName, writeValue));
 
         var exitCode = 0;
@@ -73,65 +73,80 @@ internal static class ParallelJqRunner
     }
 
     /// <summary>
-    /// Processes chunks on one worker per core, at most a few chunks ahead of the writer, and yields the results in
-    /// input order. The writer blocks (it does not spin) while the next result is not ready.
+    /// Reads chunks on one thread and processes them on one worker per core, at most a few chunks ahead of the writer,
+    /// and yields the results in input order. The writer blocks (it does not spin) while the next result is not ready.
     /// </summary>
-    private static IEnumerable<ChunkResult> InOrder(List<ReadOnlyMemory<byte>> chunks, Func<ReadOnlyMemory<byte>, ChunkResult> process)
+    private static IEnumerable<ChunkResult> InOrder(IEnumerable<byte[]> chunks, Func<byte[], ChunkResult> process)
     {
         var workers = Math.Max(1, Environment.ProcessorCount);
-        var slots = new TaskCompletionSource<ChunkResult>[chunks.Count];
-        for (var i = 0; i < slots.Length; i++)
-        {
-            slots[i] = new TaskCompletionSource<ChunkResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
 
-        using var window = new SemaphoreSlim(workers * 2);
-        using var stop = new CancellationTokenSource();
-        var next = -1;
-        var threads = new Thread[workers];
+        // Neither the collections nor the token source are disposed: the reader and the workers may still be leaving
+        // them when the writer stops early (a halt or an input error), and they hold no unmanaged resource until then.
+        var stop = new CancellationTokenSource();
+        var work = new BlockingCollection<(byte[] Chunk, TaskCompletionSource<ChunkResult> Slot)>(workers);
+        var ordered = new BlockingCollection<TaskCompletionSource<ChunkResult>>(workers * 2);
+        var reader = new Thread(
+            () =>
+            {
+                try
+                {
+                    foreach (var chunk in chunks)
+                    {
+                        var slot = new TaskCompletionSource<ChunkResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+                        ordered.Add(slot, stop.Token);
+                        work.Add((chunk, slot), stop.Token);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    // A read error reaches the writer in input order, after the chunks read before it.
+                    var failed = new TaskCompletionSource<ChunkResult>();
+                    failed.SetException(ex);
+                    ordered.Add(failed);
+                }
+                finally
+                {
+                    work.CompleteAdding();
+                    ordered.CompleteAdding();
+                }
+            }) { IsBackground = true, Name = "port jq reader" };
+        reader.Start();
+
         for (var w = 0; w < workers; w++)
         {
-            threads[w] = new Thread(
+            new Thread(
                 () =>
                 {
-                    while (true)
+                    try
                     {
-                        try
+                        foreach (var (chunk, slot) in work.GetConsumingEnumerable(stop.Token))
                         {
-                            window.Wait(stop.Token);
-                        }
-                        catch (OperationCanceledException)
-                        {
-                            return;
-                        }
-
-                        var index = Interlocked.Increment(ref next);
-                        if (index >= chunks.Count)
-                        {
-                            return;
-                        }
-
-                        try
-                        {
-                            slots[index].SetResult(process(chunks[index]));
-                        }
-                        catch (Exception ex)
-                        {
-                            slots[index].SetException(ex);
+                            try
+                            {
+                                slot.SetResult(process(chunk));
+                            }
+                            catch (Exception ex)
+                            {
+                                slot.SetException(ex);
+                            }
                         }
                     }
+                    catch (OperationCanceledException)
+                    {
+                    }
                 },
-                64 * 1024 * 1024) { IsBackground = true, Name = $"port jq worker {w}" };
-            threads[w].Start();
+                64 * 1024 * 1024) { IsBackground = true, Name = $"port jq worker {w}" }.Start();
         }
 
         try
         {
-            for (var i = 0; i < slots.Length; i++)
+            foreach (var slot in ordered.GetConsumingEnumerable())
             {
-                var result = slots[i].Task.GetAwaiter().GetResult();
-                window.Release();
-                yield return result;
+                yield return slot.Task.GetAwaiter().GetResult();
             }
         }
         finally
@@ -140,63 +155,7 @@ internal static class ParallelJqRunner
         }
     }
 
-    /// <summary>Cuts the input after a newline at nesting depth 0 (outside strings), every megabyte or so.</summary>
-    private static List<ReadOnlyMemory<byte>> Split(ReadOnlyMemory<byte> input)
-    {
-        var chunks = new List<ReadOnlyMemory<byte>>();
-        var span = input.Span;
-        var start = 0;
-        var depth = 0;
-        var inString = false;
-        var escaped = false;
-        for (var i = 0; i < span.Length; i++)
-        {
-            var b = span[i];
-            if (inString)
-            {
-                if (escaped)
-                {
-                    escaped = false;
-                }
-                else if (b == (byte)'\\')
-                {
-                    escaped = true;
-                }
-                else if (b == (byte)'"')
-                {
-                    inString = false;
-                }
-
-                continue;
-            }
-
-            switch (b)
-            {
-                case (byte)'"':
-                    inString = true;
-                    break;
-                case (byte)'{' or (byte)'[':
-                    depth++;
-                    break;
-                case (byte)'}' or (byte)']':
-                    depth--;
-                    break;
-                case (byte)'\n' when depth == 0 && i + 1 - start >= ChunkSize:
-                    chunks.Add(input[start..(i + 1)]);
-                    start = i + 1;
-                    break;
-            }
-        }
-
-        if (start < span.Length)
-        {
-            chunks.Add(input[start..]);
-        }
-
-        return chunks;
-    }
-
-    private static ChunkResult Process(JqFilter filter, JqRunOptions runOptions, ReadOnlyMemory<byte> chunk, string sourceName, Action<TextWriter, JqValue> writeValue)
+    private static ChunkResult Process(JqFilter filter, JqRunOptions runOptions, byte[] chunk, string sourceName, Action<TextWriter, JqValue> writeValue)
     {
         using var memory = new MemoryStream(chunk.Length / 2);
         var events = new List<ChunkEvent>();

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,7 +28,7 @@ public static class IntegrationPortBuilderExtensions
     /// <returns>A builder for further configuration, with the name.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty, or another integration has it.</exception>
-    public static IIntegrationBuilder AddIntegration<TIntegration>(this IPortBuilder builder, string name, Action<IntegrationOptions>? configure = null)
+    public static IIntegrationBuilder AddIntegration<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TIntegration>(this IPortBuilder builder, string name, Action<IntegrationOptions>? configure = null)
         where TIntegration : class, IIntegration
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -137,4 +137,47 @@ public sealed class PortJqCommandTests
         Assert.Equal(0, code);
         Assert.EndsWith("10 of 10 tests passed\n", stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void RunTests_GrowingValueUnderDefaultLimits_FailsThatCaseWithTheLimitError()
+    {
+        // Issue 15: --run-tests applies the library's limits; the string doubles until it would pass MaxStringLength.
+        var file = Path.Combine(Path.GetTempPath(), $"port-jq-{Guid.NewGuid():N}.test");
+        File.WriteAllText(file, "[limit(5; repeat(.*2))]\n1\n[2,2,2,2,2]\n\nreduce range(100) as $i (\"x\"; . + .) | length\nnull\n1\n");
+        try
+        {
+            var (code, stdout, _) = Port(null, "--run-tests", file);
+
+            Assert.Equal(1, code);
+            Assert.EndsWith("1 of 2 tests passed\n", stdout, StringComparison.Ordinal);
+            Assert.Contains("limit: The jq program built a string of more than 50000000 characters", stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void NoLimits_LetsAValuePassTheDefaultSizeLimit()
+    {
+        const string Program = "reduce range(26) as $i (\"x\"; . + .) | length";
+
+        var limited = Port(null, "-n", Program);
+        var unlimited = Port(null, "-n", "--no-limits", Program);
+
+        Assert.Equal(2, limited.ExitCode);
+        Assert.Contains("MaxStringLength", limited.Stderr, StringComparison.Ordinal);
+        Assert.Equal((0, "67108864\n"), (unlimited.ExitCode, unlimited.Stdout));
+    }
+
+    [Fact]
+    public void MaxSteps_EndsTheRunAtThatBudget()
+    {
+        var (code, stdout, stderr) = Port(null, "-n", "--max-steps", "1000", "[range(5000)] | length");
+
+        Assert.Equal((2, string.Empty), (code, stdout));
+        Assert.Equal("jq: error (at <stdin>:0): The jq program exceeded its step budget of 1000 (MaxSteps).\n", stderr);
+        Assert.Equal(2, Port(null, "-n", "--max-steps", "0", ".").ExitCode);
+    }
 }
