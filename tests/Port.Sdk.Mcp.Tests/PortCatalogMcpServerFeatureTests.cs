@@ -142,7 +142,7 @@ public sealed class PortCatalogMcpServerFeatureTests : IDisposable
         var catalog = await CreateAsync();
         await SeedAsync(catalog);
         var github = new TestMcpConnector("github") { CallToolHandler = (_, args, _) => Task.FromResult(new McpToolResult($"diff of {args["repo"].GetString()}")) };
-        var broken = new TestMcpConnector("broken") { CallToolHandler = (_, _, _) => throw new McpConnectorException("broken", "diff", McpFailureKind.Unavailable, "it is down.") };
+        var broken = new TestMcpConnector("broken") { CallToolHandler = (_, _, _) => throw new McpConnectorException("broken", "diff", McpFailureKind.ConnectFailed, "it is down.") };
         var server = new PortCatalogMcpServer(catalog, [], new ContextComposer(catalog, [github, broken]), [Review], new PortCatalogMcpServerOptions { AllowWrites = allowWrites });
         return (catalog, server);
     }
