@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Port.Sdk.Tests.Common;
 using Port.Sdk.Sqlite;
@@ -125,42 +124,68 @@ public sealed class PortMcpServeClientTests : IDisposable
         Assert.Contains(message, stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task DocsClientConfigurations_ReachTheRealServer_OverStdioAndHttp()
+    [Theory]
+    [InlineData("claude-desktop.json", "mcpServers")]
+    [InlineData("cursor.json", "mcpServers")]
+    [InlineData("vscode.json", "servers")]
+    public async Task DocsClientConfiguration_EachServerStartsAndAnswers(string file, string section)
     {
-        var markdown = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "docs", "connectors.md"), _timeout.Token);
-        var section = markdown[markdown.IndexOf("### Client configuration", StringComparison.Ordinal)..];
-        section = section[..section.IndexOf("\n## ", StringComparison.Ordinal)];
-        var blocks = Regex.Matches(section, "```json\n(.*?)```", RegexOptions.Singleline).Select(m => m.Groups[1].Value).ToList();
-        Assert.Equal(3, blocks.Count);
+        using var config = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "docs", "client-configs", file), _timeout.Token));
         var serve = await ServeArgumentsAsync();
         var db = serve[4];
-
-        // Claude Desktop / Cursor over stdio: 'port' is the installed tool; here it is the built port.dll.
-        var stdio = McpServersConfiguration.Parse(blocks[0].Replace("/absolute/path/to/catalog.db", db, StringComparison.Ordinal), "connectors.md")["port"];
-        Assert.Equal("port", stdio.Command);
-        stdio.Command = "dotnet";
-        stdio.Arguments.Insert(0, serve[0]);
-        await using (var connector = new McpConnector("docs-stdio", stdio))
+        var servers = config.RootElement.GetProperty(section).EnumerateObject().ToList();
+        Assert.NotEmpty(servers);
+        foreach (var server in servers)
         {
-            var teams = await connector.CallToolAsync("search_entities", new Dictionary<string, JsonElement> { ["blueprint"] = JsonSerializer.SerializeToElement("team") }, _timeout.Token);
-            Assert.Equal(2, JsonDocument.Parse(teams.Text).RootElement.GetProperty("entities").GetArrayLength());
-        }
+            var entry = server.Value;
+            // The placeholders a user fills in (or the client does): the catalog's path, the workspace folder, the token.
+            string Fill(string text) => text.Replace("/absolute/path/to/catalog.db", db, StringComparison.Ordinal)
+                .Replace("${workspaceFolder}/catalog.db", db, StringComparison.Ordinal)
+                .Replace("${input:port-token}", Token, StringComparison.Ordinal)
+                .Replace("${env:PORT_MCP_TOKEN}", Token, StringComparison.Ordinal);
+            McpConnectorOptions options;
+            HttpServer? http = null;
+            if (entry.TryGetProperty("command", out var command))
+            {
+                Assert.Equal("stdio", entry.TryGetProperty("type", out var type) ? type.GetString() : "stdio");
+                // 'port' is the installed tool; here it is the built port.dll, with the configuration's arguments unchanged.
+                Assert.Equal("port", command.GetString());
+                options = new McpConnectorOptions { Command = "dotnet", Arguments = { serve[0] } };
+                foreach (var argument in entry.GetProperty("args").EnumerateArray())
+                {
+                    options.Arguments.Add(Fill(argument.GetString()!));
+                }
 
-        await using var server = await HttpServer.StartAsync([.. serve, "--http", "127.0.0.1:0"], Token, _timeout.Token);
-        var httpJson = blocks[1].Replace("http://127.0.0.1:8765/mcp", server.Url.ToString(), StringComparison.Ordinal).Replace("YOUR_TOKEN", Token, StringComparison.Ordinal);
-        await using (var connector = new McpConnector("docs-http", McpServersConfiguration.Parse(httpJson, "connectors.md")["port"]))
-        {
-            var blueprints = await connector.CallToolAsync("list_blueprints", new Dictionary<string, JsonElement>(), _timeout.Token);
-            Assert.Equal(3, JsonDocument.Parse(blueprints.Text).RootElement.GetProperty("blueprints").GetArrayLength());
-        }
+                Assert.Equal(["mcp", "serve", "--db", db], options.Arguments.Skip(1));
+            }
+            else
+            {
+                Assert.Equal("http", entry.TryGetProperty("type", out var type) ? type.GetString() : "http");
+                var url = new Uri(entry.GetProperty("url").GetString()!);
+                Assert.Equal(("127.0.0.1", "/mcp"), (url.Host, url.AbsolutePath));
+                // The documented command, on a free port rather than 8765 (other processes on the machine may hold it).
+                http = await HttpServer.StartAsync([.. serve[..5], "--http", "127.0.0.1:0"], Token, _timeout.Token);
+                options = new McpConnectorOptions { Endpoint = http.Url };
+                foreach (var header in entry.GetProperty("headers").EnumerateObject())
+                {
+                    options.Headers[header.Name] = Fill(header.Value.GetString()!);
+                }
+            }
 
-        // VS Code's format (servers, type, inputs) is not the mcpServers one: check it says the same as the two above.
-        using var vscode = JsonDocument.Parse(blocks[2]);
-        var servers = vscode.RootElement.GetProperty("servers");
-        Assert.Equal(("stdio", "port", "mcp serve --db ${workspaceFolder}/catalog.db"), (servers.GetProperty("port").GetProperty("type").GetString(), servers.GetProperty("port").GetProperty("command").GetString(), string.Join(' ', servers.GetProperty("port").GetProperty("args").EnumerateArray().Select(a => a.GetString()))));
-        Assert.Equal(("http", "http://127.0.0.1:8765/mcp", "Bearer ${input:port-token}"), (servers.GetProperty("port-http").GetProperty("type").GetString(), servers.GetProperty("port-http").GetProperty("url").GetString(), servers.GetProperty("port-http").GetProperty("headers").GetProperty("Authorization").GetString()));
-        Assert.Equal("port-token", vscode.RootElement.GetProperty("inputs")[0].GetProperty("id").GetString());
+            try
+            {
+                await using var connector = new McpConnector($"{file}-{server.Name}", options);
+                var teams = await connector.CallToolAsync("search_entities", new Dictionary<string, JsonElement> { ["blueprint"] = JsonSerializer.SerializeToElement("team") }, _timeout.Token);
+                Assert.Equal(2, JsonDocument.Parse(teams.Text).RootElement.GetProperty("entities").GetArrayLength());
+            }
+            finally
+            {
+                if (http is not null)
+                {
+                    await http.DisposeAsync();
+                }
+            }
+        }
     }
 
     private static void AssertReport(JsonElement report, bool writes)
