@@ -17,32 +17,6 @@ public sealed class RunStoreTests : IDisposable
         _directory.Delete(recursive: true);
     }
 
-    public static TheoryData<string> Stores => ["memory", "sqlite"];
-
-    [Theory]
-    [MemberData(nameof(Stores))]
-    public async Task Store_CreateGetUpdateList_IdempotencyKeyStartsOneRun(string kind)
-    {
-        IActionRunStore store = kind == "memory" ? new InMemoryActionRunStore() : new SqliteActionRunStore(Path.Combine(_directory.FullName, "runs.db"));
-        var at = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
-        var first = new ActionRun { Id = "r_1", Action = "deploy", Entity = "payments-api", CreatedAt = at, UpdatedAt = at, IdempotencyKey = "deploy:event-1", Inputs = ActionsHarness.Json("""{ "n": 1 }""") };
-        var second = first with { Id = "r_2", CreatedAt = at.AddMinutes(1) };
-        var third = first with { Id = "r_3", IdempotencyKey = null, Action = "restart", CreatedAt = at.AddMinutes(2) };
-
-        Assert.Same(first, await store.CreateAsync(first, _token));
-        Assert.Equal("r_1", (await store.CreateAsync(second, _token)).Id);
-        await store.CreateAsync(third, _token);
-        await store.UpdateAsync(first with { Status = ActionRunStatus.Success, Logs = [new ActionRunLog("done", at)], Links = ["https://x"] }, _token);
-
-        var read = await store.GetAsync("r_1", _token);
-        Assert.Equal((ActionRunStatus.Success, "done", "https://x", 1), (read!.Status, read.Logs[0].Message, read.Links[0], read.Inputs!.Value.GetProperty("n").GetInt32()));
-        Assert.Null(await store.GetAsync("r_2", _token));
-        Assert.Equal(["r_3", "r_1"], await store.ListAsync(new ActionRunQuery(), _token).Select(r => r.Id).ToListAsync(_token));
-        Assert.Equal(["r_1"], await store.ListAsync(new ActionRunQuery { Statuses = [ActionRunStatus.Success] }, _token).Select(r => r.Id).ToListAsync(_token));
-        Assert.Equal(["r_3"], await store.ListAsync(new ActionRunQuery { Action = "restart", Entity = "payments-api" }, _token).Select(r => r.Id).ToListAsync(_token));
-        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.UpdateAsync(first with { Id = "r_404" }, _token));
-    }
-
     [Fact]
     public async Task AddActions_UseSqliteStore_RunsLiveInTheCatalogFile_AndSurviveARestart()
     {
