@@ -33,6 +33,9 @@ public sealed class RunStoreTests : IDisposable
         await using var reopened = Provider(path);
         var again = await reopened.GetRequiredService<PortActions>().GetRunAsync(id, _token);
         Assert.Equal(ActionRunStatus.Success, again!.Status);
+
+        // The catalog registers its blueprints on first use (lazily); once it has, its tables share the runs' file.
+        Assert.NotNull(await reopened.GetRequiredService<PortCatalog>().GetBlueprintAsync("team", _token));
         await using var connection = new SqliteConnection($"Data Source={path}");
         await connection.OpenAsync(_token);
         await using var tables = connection.CreateCommand();
