@@ -71,9 +71,11 @@ public sealed class InMemoryEntityStore : IEntityStore
                 : _entities.TryGetValue(query.Blueprint, out byId) ? byId.Values : [];
 
             // A lookup by identifiers (what the catalog's batch writes ask) uses the index instead of a scan.
-            if (byId is not null && query.Filter is { Combinator: SearchCombinator.And, Rules: [PropertyRule { Property: "$identifier", Operator: "in", Value: { ValueKind: System.Text.Json.JsonValueKind.Array } ids }] })
+            // A list with anything but strings is left to the evaluator, the reference for what matches.
+            if (byId is not null && query.Filter is { Combinator: SearchCombinator.And, Rules: [PropertyRule { Property: "$identifier", Operator: "in", Value: { ValueKind: System.Text.Json.JsonValueKind.Array } ids }] }
+                && ids.EnumerateArray().All(id => id.ValueKind == System.Text.Json.JsonValueKind.String))
             {
-                return [.. ids.EnumerateArray().Select(id => id.GetString()).Where(id => id is not null && byId.ContainsKey(id)).Select(id => byId[id!])];
+                return [.. ids.EnumerateArray().Select(id => id.GetString()!).Distinct(StringComparer.Ordinal).Where(byId.ContainsKey).Select(id => byId[id])];
             }
             if (query.Filter is null)
             {
