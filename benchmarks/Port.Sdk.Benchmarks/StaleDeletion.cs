@@ -30,18 +30,33 @@ internal static class StaleDeletion
                 .Map("pull-request", item => [PullRequest(item.GetInt32())]);
             using var engine = new ResyncEngine(catalog, integration, mapper);
 
+            var process = Process.GetCurrentProcess();
+            TimeSpan Cpu()
+            {
+                process.Refresh();
+                return process.TotalProcessorTime;
+            }
+
             var clock = Stopwatch.StartNew();
+            var cpu = Cpu();
             var first = engine.ResyncAsync().GetAwaiter().GetResult();
             var firstSeconds = clock.Elapsed.TotalSeconds;
+            var firstCpu = (Cpu() - cpu).TotalSeconds;
             var rows = first.Kinds.Sum(k => k.Created);
-            Console.WriteLine($"first resync: {rows:N0} entities in {firstSeconds:0.00} s ({rows / firstSeconds:N0} entities/s)");
+            Console.WriteLine($"first resync: {rows:N0} entities in {firstSeconds:0.00} s wall, {firstCpu:0.00} s CPU ({rows / firstSeconds:N0} entities/s)");
 
             // Every n-th repository is gone, and so are its pull requests.
             var every = (int)Math.Round(100 / stalePercent);
             integration.IsPresent = repository => repository % every != 0;
+
+            // The sweep alone: the second resync's wall time less its kinds' sync time. In CPU time (the machine may be
+            // shared), the deleting: the second resync's CPU time less that of an identical resync, run right after,
+            // with nothing left to delete (which also reads every key, so the difference is the deleting alone).
             clock.Restart();
+            cpu = Cpu();
             var second = engine.ResyncAsync().GetAwaiter().GetResult();
             var total = clock.Elapsed.TotalSeconds;
+            var totalCpu = (Cpu() - cpu).TotalSeconds;
             var syncing = second.Kinds.Sum(k => k.Duration.TotalSeconds);
             var deleted = second.Kinds.Sum(k => k.Deleted);
             var failures = second.Kinds.Sum(k => k.Failures.Count);
@@ -50,18 +65,32 @@ internal static class StaleDeletion
                 throw new InvalidOperationException($"Unexpected resync: {second.DeletionSkippedReason} {second.Kinds.SelectMany(k => k.Failures).FirstOrDefault()}");
             }
 
-            // The sweep first reads the key and stamp of every stored entity to find the stale ones; timed alone here.
             clock.Restart();
-            var stamps = 0;
-            foreach (var _ in catalog.Store.QueryStampsAsync(new EntityQuery()).ToBlockingEnumerable())
+            cpu = Cpu();
+            var third = engine.ResyncAsync().GetAwaiter().GetResult();
+            var thirdSeconds = clock.Elapsed.TotalSeconds;
+            var thirdCpu = (Cpu() - cpu).TotalSeconds;
+            if (third.Kinds.Sum(k => k.Deleted + k.Created + k.Updated) > 0)
             {
-                stamps++;
+                throw new InvalidOperationException("The third resync changed something.");
+            }
+
+            // The sweep first reads the key and kind of every entity the integration wrote, to find the stale ones; timed alone here.
+            clock.Restart();
+            cpu = Cpu();
+            var keys = 0;
+            foreach (var _ in catalog.Store.QueryKeysBySourceAsync(integration.Identifier).ToBlockingEnumerable())
+            {
+                keys++;
             }
 
             var finding = clock.Elapsed.TotalSeconds;
+            var findingCpu = (Cpu() - cpu).TotalSeconds;
             var sweeping = total - syncing;
-            Console.WriteLine("| entities | deleted | syncing (s) | sweep (s) | of which reading stamps (s) | deletions/s (sweep) | deletions/s (deleting) |");
-            Console.WriteLine($"| {rows:N0} | {deleted:N0} | {syncing:0.00} | {sweeping:0.00} | {finding:0.00} ({stamps:N0} rows) | {deleted / sweeping:N0} | {deleted / Math.Max(0.001, sweeping - finding):N0} |");
+            var deletingCpu = totalCpu - thirdCpu;
+            Console.WriteLine($"unchanged resync of the {keys:N0} remaining entities: {thirdSeconds:0.00} s wall, {thirdCpu:0.00} s CPU ({keys / thirdSeconds:N0} items/s)");
+            Console.WriteLine("| entities | deleted | syncing (s) | sweep (s) | of which reading keys (s; CPU s) | deletions/s (sweep) | deletions/s (deleting) | deleting CPU (s) | deletions per CPU second (deleting) |");
+            Console.WriteLine($"| {rows:N0} | {deleted:N0} | {syncing:0.00} | {sweeping:0.00} | {finding:0.00}; {findingCpu:0.00} ({keys:N0} rows) | {deleted / sweeping:N0} | {deleted / Math.Max(0.001, sweeping - finding):N0} | {deletingCpu:0.00} | {deleted / Math.Max(0.001, deletingCpu):N0} |");
         }
         finally
         {

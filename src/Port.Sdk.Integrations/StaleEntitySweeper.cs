@@ -15,18 +15,13 @@ internal sealed class StaleEntitySweeper(PortCatalog catalog, string integration
         // An entity any kind of the resync saw is not stale, whichever kind wrote it last.
         var owned = new Dictionary<string, int>(StringComparer.Ordinal);
         var stale = new Dictionary<string, List<EntityKey>>(StringComparer.Ordinal);
-        await foreach (var (key, stamp) in catalog.Store.QueryStampsAsync(new EntityQuery(), cancellationToken).ConfigureAwait(false))
+        await foreach (var (key, kind) in catalog.Store.QueryKeysBySourceAsync(integration, cancellationToken).ConfigureAwait(false))
         {
-            if (stamp.DataSource is not { } source || source.Integration != integration)
-            {
-                continue;
-            }
-
-            owned[source.Kind] = owned.GetValueOrDefault(source.Kind) + 1;
+            owned[kind] = owned.GetValueOrDefault(kind) + 1;
             var fingerprint = KindSighting.Fingerprint(key.Blueprint, key.Identifier);
-            if (sightings.ContainsKey(source.Kind) && !sightings.Values.Any(s => s.Seen.Contains(fingerprint)))
+            if (sightings.ContainsKey(kind) && !sightings.Values.Any(s => s.Seen.Contains(fingerprint)))
             {
-                (stale.TryGetValue(source.Kind, out var list) ? list : stale[source.Kind] = []).Add(key);
+                (stale.TryGetValue(kind, out var list) ? list : stale[kind] = []).Add(key);
             }
         }
 
@@ -66,25 +61,87 @@ internal sealed class StaleEntitySweeper(PortCatalog catalog, string integration
     {
         var deleted = new Dictionary<string, int>(StringComparer.Ordinal);
         var refused = new Dictionary<string, List<ResyncFailure>>(StringComparer.Ordinal);
+        if (sweep.Deletable.Count == 0)
+        {
+            return (deleted, refused);
+        }
+
+        var kindOf = new Dictionary<EntityKey, string>();
         foreach (var (kind, keys) in sweep.Deletable)
         {
-            // In bulk, with the outcome of deleting one by one: an entity others still require stays
-            // (deleteDependentEntities is off), and the report says why.
-            var outcomes = await catalog.DeleteEntitiesAsync(keys, config?.DeleteDependentEntities ?? false, cancellationToken).ConfigureAwait(false);
-            foreach (var outcome in outcomes)
+            foreach (var key in keys)
             {
-                if (outcome.Status == EntityDeletionStatus.Deleted)
-                {
-                    deleted[kind] = deleted.GetValueOrDefault(kind) + 1;
-                }
-                else if (outcome.Status == EntityDeletionStatus.Refused)
-                {
-                    (refused.TryGetValue(kind, out var list) ? list : refused[kind] = []).AddRange(outcome.Errors.Select(e => ResyncFailure.FromCatalog(kind, e, ResyncFailureStage.Deletion)));
-                }
+                kindOf.TryAdd(key, kind);
+            }
+        }
+
+        // In bulk, with the outcome of deleting one by one: an entity others still require stays
+        // (deleteDependentEntities is off), and the report says why. Like Ocean's topological order, the entities that
+        // relate to others go first, so a stale pull request is gone before its stale repository is checked, and
+        // no relation is cleared (rewritten) on an entity about to be deleted.
+        var order = await DependentsFirstAsync(cancellationToken).ConfigureAwait(false);
+        var ordered = kindOf.Keys.OrderBy(k => order.GetValueOrDefault(k.Blueprint, int.MaxValue)).ToList();
+        var outcomes = await catalog.DeleteEntitiesAsync(ordered, config?.DeleteDependentEntities ?? false, cancellationToken).ConfigureAwait(false);
+        foreach (var outcome in outcomes)
+        {
+            var kind = kindOf[outcome.Key];
+            if (outcome.Status == EntityDeletionStatus.Deleted)
+            {
+                deleted[kind] = deleted.GetValueOrDefault(kind) + 1;
+            }
+            else if (outcome.Status == EntityDeletionStatus.Refused)
+            {
+                (refused.TryGetValue(kind, out var list) ? list : refused[kind] = []).AddRange(outcome.Errors.Select(e => ResyncFailure.FromCatalog(kind, e, ResyncFailureStage.Deletion)));
             }
         }
 
         return (deleted, refused);
+    }
+
+    /// <summary>
+    /// The blueprints ranked so that one whose relations point to another comes before it (its entities are deleted
+    /// first); blueprints in a relation cycle keep their identifiers' order among themselves.
+    /// </summary>
+    private async Task<Dictionary<string, int>> DependentsFirstAsync(CancellationToken cancellationToken)
+    {
+        var targets = new SortedDictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        await foreach (var blueprint in catalog.GetBlueprintsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            targets[blueprint.Identifier] = [.. blueprint.Relations.Values.Select(r => r.Target).Where(t => t != blueprint.Identifier)];
+        }
+
+        // Kahn's algorithm over "is related to by": a blueprint is ranked once every blueprint relating to it is.
+        var relatedBy = targets.Keys.ToDictionary(b => b, _ => 0, StringComparer.Ordinal);
+        foreach (var target in targets.Values.SelectMany(t => t).Where(relatedBy.ContainsKey))
+        {
+            relatedBy[target]++;
+        }
+
+        var rank = new Dictionary<string, int>(StringComparer.Ordinal);
+        var ready = new Queue<string>(relatedBy.Where(p => p.Value == 0).Select(p => p.Key));
+        while (rank.Count < targets.Count)
+        {
+            if (ready.Count == 0)
+            {
+                ready.Enqueue(targets.Keys.First(b => !rank.ContainsKey(b)));
+            }
+
+            var next = ready.Dequeue();
+            if (!rank.TryAdd(next, rank.Count))
+            {
+                continue;
+            }
+
+            foreach (var target in targets[next].Where(t => relatedBy.ContainsKey(t) && !rank.ContainsKey(t)))
+            {
+                if (--relatedBy[target] == 0)
+                {
+                    ready.Enqueue(target);
+                }
+            }
+        }
+
+        return rank;
     }
 }
 

@@ -40,6 +40,12 @@ public sealed class SqliteEntityStore : IEntityStore
         UPDATE entities SET created_at = json_extract(json, '$.createdAt'), source_integration = json_extract(json, '$.dataSource.integration'),
             source_kind = json_extract(json, '$.dataSource.kind');
         """,
+
+        // What a resync's stale-entity sweep reads (QueryKeysBySourceSql): the index holds the primary key too, so the
+        // sweep reads one integration's keys from it alone, never the rows (whose JSON comes before these columns).
+        """
+        CREATE INDEX entities_by_source ON entities (source_integration, source_kind);
+        """,
     ];
 
     /// <summary>
@@ -56,6 +62,9 @@ public sealed class SqliteEntityStore : IEntityStore
 
     /// <summary>Deletes the relation rows of those entities, through <c>relations_by_source</c>.</summary>
     internal const string DeleteRelationsSql = "DELETE FROM relations WHERE source_blueprint = $bp AND source_identifier IN (SELECT value FROM json_each($ids))";
+
+    /// <summary>The keys and kinds of one integration's entities (<c>$integration</c>), from <c>entities_by_source</c> alone.</summary>
+    internal const string QueryKeysBySourceSql = "SELECT blueprint, identifier, source_kind FROM entities WHERE source_integration = $integration";
 
     private readonly string _connectionString;
     private readonly TimeSpan _busyTimeout;
@@ -221,6 +230,23 @@ public sealed class SqliteEntityStore : IEntityStore
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             yield return new(new EntityKey(reader.GetString(0), reader.GetString(1)), ReadStamp(reader, 2));
+        }
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<KeyValuePair<EntityKey, string>> QueryKeysBySourceAsync(string integration, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(integration);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, QueryKeysBySourceSql, ("$integration", integration));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        string? blueprint = null;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // Rows come grouped by kind and mostly by blueprint: the keys a sweep keeps share one blueprint string.
+            var read = reader.GetString(0);
+            blueprint = read == blueprint ? blueprint : read;
+            yield return new(new EntityKey(blueprint, reader.GetString(1)), reader.IsDBNull(2) ? string.Empty : reader.GetString(2));
         }
     }
 

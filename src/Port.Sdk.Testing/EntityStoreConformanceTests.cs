@@ -62,6 +62,56 @@ public abstract partial class EntityStoreConformanceTests
         Assert.NotEqual(stamps[keys[0]].ContentHash, stamps[keys[1]].ContentHash);
     }
 
+    /// <summary>
+    /// Keys by source: gives the key and kind of exactly the entities whose data source is the integration (ordinal:
+    /// not another integration's, not one without a source), as filtering every stamp does, and follows writes and deletes.
+    /// </summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task QueryKeysBySource_GivesTheIntegrationsKeysAndKinds_AsFilteringStamps()
+    {
+        using var catalog = await CreateAsync(CreateStore());
+        await SeedAsync(catalog);
+        await catalog.UpsertEntitiesAsync(
+        [
+            Entity("""{ "identifier": "synced", "blueprint": "team", "dataSource": { "integration": "github-acme", "kind": "team" } }"""),
+            Entity("""{ "identifier": "synced-2", "blueprint": "team", "dataSource": { "integration": "github-acme", "kind": "repository" } }"""),
+            Entity("""{ "identifier": "other", "blueprint": "team", "dataSource": { "integration": "GitHub-acme", "kind": "team" } }"""),
+            Entity("""{ "identifier": "x", "blueprint": "team", "dataSource": { "integration": "github-acme-2", "kind": "team" } }"""),
+        ]);
+        await catalog.DeleteEntityAsync("team", "x");
+
+        async Task<Dictionary<EntityKey, string>> BySourceAsync()
+        {
+            var found = new Dictionary<EntityKey, string>();
+            await foreach (var (key, kind) in catalog.Store.QueryKeysBySourceAsync("github-acme"))
+            {
+                Assert.True(found.TryAdd(key, kind), $"'{key}' came twice.");
+            }
+
+            return found;
+        }
+
+        var expected = new Dictionary<EntityKey, string>();
+        await foreach (var (key, stamp) in catalog.Store.QueryStampsAsync(new EntityQuery()))
+        {
+            if (stamp.DataSource is { Integration: "github-acme" } source)
+            {
+                expected[key] = source.Kind;
+            }
+        }
+
+        Assert.Equal(
+            new Dictionary<EntityKey, string> { [new("team", "synced")] = "team", [new("team", "synced-2")] = "repository" },
+            expected);
+        Assert.Equal(expected, await BySourceAsync());
+
+        await catalog.UpsertEntityAsync(Entity("""{ "identifier": "synced", "blueprint": "team", "dataSource": { "integration": "github-acme", "kind": "members" } }"""));
+        await catalog.DeleteEntityAsync("team", "synced-2");
+        Assert.Equal(new Dictionary<EntityKey, string> { [new("team", "synced")] = "members" }, await BySourceAsync());
+        await Assert.ThrowsAsync<ArgumentNullException>("integration", async () => await catalog.Store.QueryKeysBySourceAsync(null!).GetAsyncEnumerator().MoveNextAsync());
+    }
+
     /// <summary>Upsert entity, invalid (strict mode): names the entity, pointer and rule, and writes nothing.</summary>
     /// <returns>A task.</returns>
     [Fact]

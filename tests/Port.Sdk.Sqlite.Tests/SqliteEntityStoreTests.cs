@@ -156,6 +156,7 @@ public sealed class SqliteEntityStoreTests : EntityStoreConformanceTests, IDispo
     [InlineData("upstream", "relations_by_source")]
     [InlineData("delete-relations", "relations_by_source")]
     [InlineData("delete-entities", "PRIMARY KEY")]
+    [InlineData("keys-by-source", "entities_by_source")]
     public async Task RelationLookups_SearchTheRelationIndex_NeverScanATable(string lookup, string index)
     {
         var path = Path.Combine(_directory.FullName, "plans.db");
@@ -170,6 +171,7 @@ public sealed class SqliteEntityStoreTests : EntityStoreConformanceTests, IDispo
             "relating" => SqliteEntityStore.RelatingSql,
             "delete-relations" => SqliteEntityStore.DeleteRelationsSql,
             "delete-entities" => SqliteEntityStore.DeleteEntitiesSql,
+            "keys-by-source" => SqliteEntityStore.QueryKeysBySourceSql,
             _ => "SELECT e.json FROM entities e WHERE 1 = 1 AND " + SqlTranslator.Translate(
                 new RelatedToRule { Blueprint = "service", Value = "payments-api", Direction = lookup == "downstream" ? RelationDirection.Downstream : RelationDirection.Upstream },
                 parameters),
@@ -180,6 +182,7 @@ public sealed class SqliteEntityStoreTests : EntityStoreConformanceTests, IDispo
         command.CommandText = "EXPLAIN QUERY PLAN " + sql;
         command.Parameters.AddWithValue("$bp", "service");
         command.Parameters.AddWithValue("$ids", """["payments-api"]""");
+        command.Parameters.AddWithValue("$integration", "github");
         foreach (var (name, value) in parameters)
         {
             command.Parameters.AddWithValue(name, value);
@@ -196,6 +199,11 @@ public sealed class SqliteEntityStoreTests : EntityStoreConformanceTests, IDispo
 
         var text = string.Join(Environment.NewLine, plan);
         Assert.Matches(index == "PRIMARY KEY" ? "USING PRIMARY KEY" : $"USING (COVERING )?INDEX {index}", text);
+        if (lookup == "keys-by-source")
+        {
+            // The sweep's read of every key an integration wrote touches the index alone, never the rows' JSON.
+            Assert.Contains($"USING COVERING INDEX {index}", text, StringComparison.Ordinal);
+        }
         // "SCAN t" reads the subquery's own few rows and json_each the given identifiers; the tables are only searched.
         Assert.DoesNotContain(plan, step => step.StartsWith("SCAN ", StringComparison.Ordinal) && step.Split(' ')[1] is "e" or "r" or "entities" or "relations");
     }

@@ -86,6 +86,28 @@ public interface IEntityStore
     }
 
     /// <summary>
+    /// Streams the key of every stored entity whose data source is <paramref name="integration"/>, with the kind that
+    /// wrote it: what a resync reads to find the entities it wrote before and did not see again. The default
+    /// implementation filters <see cref="QueryStampsAsync"/>; a store overrides it to read only those keys (an index on
+    /// the data source).
+    /// </summary>
+    /// <param name="integration">The integration (<see cref="EntityDataSource.Integration"/>), compared ordinally.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>Each such entity's key (the key) and <see cref="EntityDataSource.Kind"/> (the value), in no particular order.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="integration"/> is <see langword="null"/>.</exception>
+    async IAsyncEnumerable<KeyValuePair<EntityKey, string>> QueryKeysBySourceAsync(string integration, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(integration);
+        await foreach (var (key, stamp) in QueryStampsAsync(new EntityQuery(), cancellationToken).ConfigureAwait(false))
+        {
+            if (stamp.DataSource is { } source && string.Equals(source.Integration, integration, StringComparison.Ordinal))
+            {
+                yield return new(key, source.Kind);
+            }
+        }
+    }
+
+    /// <summary>
     /// Streams, for each of the given entities, the stored entities that relate to it (what a <c>relatedTo</c> rule
     /// with <see cref="RelationDirection.Downstream"/> finds for it): what a deletion checks and clears. The default
     /// implementation runs one such query per entity with <see cref="QueryAsync"/>; a store overrides it to look them up

@@ -128,6 +128,23 @@ public sealed class InMemoryEntityStore : IEntityStore
     }
 
     /// <inheritdoc/>
+    public async IAsyncEnumerable<KeyValuePair<EntityKey, string>> QueryKeysBySourceAsync(string integration, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(integration);
+        var keys = Read(() => _entities.Values.SelectMany(byId => byId.Values)
+            .Where(e => string.Equals(e.DataSource?.Integration, integration, StringComparison.Ordinal))
+            .Select(e => new KeyValuePair<EntityKey, string>(new EntityKey(e.Blueprint, e.Identifier), e.DataSource!.Kind))
+            .ToList());
+        foreach (var key in keys)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return key;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
     public Task<IReadOnlyDictionary<EntityKey, EntityStamp>> GetStampsAsync(IEnumerable<EntityKey> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
