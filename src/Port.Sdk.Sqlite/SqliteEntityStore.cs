@@ -459,8 +459,10 @@ public sealed class SqliteEntityStore : IEntityStore
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        // journal_mode is recorded in the file (set once by the migration); synchronous is per connection.
-        await using var pragmas = Command(connection, "PRAGMA synchronous = NORMAL;");
+        // journal_mode is recorded in the file (set once by the migration); synchronous and the page cache are per
+        // connection. A batch of 500 entities or a deletion run of 1,000 dirties more pages than the default 2 MB cache
+        // holds, so SQLite spilled them to the WAL mid-transaction and read them back; 32 MB is an upper bound, used as needed.
+        await using var pragmas = Command(connection, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768;");
         await pragmas.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return connection;
     }
