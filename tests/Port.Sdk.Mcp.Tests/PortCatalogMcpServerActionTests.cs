@@ -65,9 +65,9 @@ public sealed class PortCatalogMcpServerActionTests : IAsyncLifetime, IDisposabl
         _timeout.Dispose();
     }
 
-    private async Task<McpClient> ConnectAsync(PortCatalogMcpServerOptions options)
+    private async Task<McpClient> ConnectAsync(PortCatalogMcpServerOptions options, ContextComposer? composer = null, IEnumerable<ContextRecipe>? recipes = null)
     {
-        var server = new PortCatalogMcpServer(_catalog, options: options);
+        var server = new PortCatalogMcpServer(_catalog, composer: composer, recipes: recipes, options: options);
         _serving = server.RunAsync(new StreamServerTransport(_toServer.Reader.AsStream(), _toClient.Writer.AsStream()), cancellationToken: _stop.Token);
         _client = await McpClient.CreateAsync(new StreamClientTransport(_toServer.Writer.AsStream(), _toClient.Reader.AsStream()), new McpClientOptions { ClientInfo = new Implementation { Name = "actions-test", Version = "1.0.0" } }, cancellationToken: _timeout.Token);
         return _client;
@@ -241,5 +241,27 @@ public sealed class PortCatalogMcpServerActionTests : IAsyncLifetime, IDisposabl
         Assert.Contains("'run_delete_service'", call.Message, StringComparison.Ordinal);
         Assert.Equal((true, $"There is no run '{outside.Id}'."), (run.IsError, Assert.IsType<TextContentBlock>(run.Content[0]).Text));
         Assert.Equal((true, "There is no run 'r_nope'."), (unknown.IsError, Assert.IsType<TextContentBlock>(unknown.Content[0]).Text));
+    }
+
+    [Fact]
+    public async Task ComposeContext_RecipeWithActions_ListsTheAllowedActionsAvailableOnTheSubject()
+    {
+        var options = Exposed();
+        options.AllowedActions.Remove("delete_service");
+        var composer = new ContextComposer(_catalog, [], new ContextComposerOptions { Actions = new PortActionsContextSource(_actions, a => options.AllowedActions.Contains(a.Identifier)) });
+        var recipe = ContextRecipe.Parse("""{ "name": "operate", "actions": true }""");
+        await ConnectAsync(options, composer, [recipe, new ContextRecipe { Name = "plain" }]);
+
+        var gold = await CallAsync("compose_context", """{ "recipe": "operate", "blueprint": "service", "identifier": "payments-api" }""");
+        var silver = await CallAsync("compose_context", """{ "recipe": "operate", "blueprint": "service", "identifier": "search" }""");
+        var plain = await CallAsync("compose_context", """{ "recipe": "plain", "blueprint": "service", "identifier": "payments-api" }""");
+
+        var action = Assert.Single(Structured(gold).GetProperty("actions").EnumerateArray());
+        Assert.Equal("""{"entity":"service/payments-api","identifier":"deploy_service","operation":"DAY-2","title":"Deploy a service","requiresApproval":false,"destructive":false}""", action.GetRawText());
+        Assert.Contains("## Actions available (catalog)\n\n- `deploy_service` on service `payments-api` (DAY-2): Deploy a service\n", Assert.IsType<TextContentBlock>(gold.Content[0]).Text, StringComparison.Ordinal);
+        // 'search' is silver: deploy_service's condition leaves it out, and delete_service is not allowed.
+        Assert.Equal(0, Structured(silver).GetProperty("actions").GetArrayLength());
+        Assert.DoesNotContain("## Actions available", Assert.IsType<TextContentBlock>(silver.Content[0]).Text, StringComparison.Ordinal);
+        Assert.Equal(0, Structured(plain).GetProperty("actions").GetArrayLength());
     }
 }

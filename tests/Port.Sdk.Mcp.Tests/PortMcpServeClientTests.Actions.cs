@@ -63,6 +63,7 @@ public sealed partial class PortMcpServeClientTests
         var serve = await ServeArgumentsAsync();
         var file = Path.Combine(_directory.FullName, "actions.json");
         await File.WriteAllTextAsync(file, ActionSamples.Json(webhook.Url), _timeout.Token);
+        await File.WriteAllTextAsync(Path.Combine(_directory.FullName, "recipes", "operate.yml"), "name: operate\nactions: true\n", _timeout.Token);
         return [.. serve, "--actions", file, "--expose-actions", .. ActionSamples.Allowed.SelectMany(a => new[] { "--allow-action", a })];
     }
 
@@ -109,6 +110,10 @@ public sealed partial class PortMcpServeClientTests
         Assert.Equal("WAITING_FOR_APPROVAL", report.GetProperty("approvalTracked").GetProperty("structured").GetProperty("run").GetProperty("status").GetString());
 
         Assert.Equal(-32602, report.GetProperty("notAllowed").GetProperty("code").GetInt32());
+
+        var compose = report.GetProperty("compose");
+        Assert.Equal(["deploy_service", "delete_service"], compose.GetProperty("structured").GetProperty("actions").EnumerateArray().Select(a => a.GetProperty("identifier").GetString()));
+        Assert.Contains("- `delete_service` on service `payments-api` (DELETE, needs approval, destructive): Delete a service", compose.GetProperty("text").GetString(), StringComparison.Ordinal);
 
         // The runs are in the catalog's file, where 'port actions' and a restarted server find them.
         SqliteConnection.ClearAllPools();

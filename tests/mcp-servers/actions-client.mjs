@@ -62,6 +62,9 @@ report.unavailable = await call("run_deploy_service", { entity: "search", versio
 report.approval = await call("run_delete_service", { entity: "legacy" });
 report.approvalTracked = await call("get_action_run", { run: report.approval.structured.run.id, wait: true });
 
+// A recipe with 'actions: true' lists the actions available on the subject (as far as the allow-list goes).
+report.compose = await call("compose_context", { recipe: "operate", blueprint: "service", identifier: "payments-api" });
+
 step = "tools/call run_rotate_secrets (not allowed)";
 try {
   await client.callTool({ name: "run_rotate_secrets", arguments: {} });

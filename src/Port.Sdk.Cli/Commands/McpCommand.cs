@@ -159,6 +159,7 @@ internal static class McpCommand
         // Opens (with --create: creates) the catalog before serving, so the file exists and its schema is current.
         OpenAsync(catalog).GetAwaiter().GetResult();
         var serverOptions = new PortCatalogMcpServerOptions { AllowWrites = options.ContainsKey("--allow-writes") };
+        var composerOptions = new ContextComposerOptions();
         PortActions? actions = null;
         if (actionDefinitions.Count > 0)
         {
@@ -186,9 +187,12 @@ internal static class McpCommand
             {
                 serverOptions.AllowedActions.Add(allowedAction);
             }
+
+            // Recipes with 'actions: true' list the actions available on the subject, as far as the allow-list goes.
+            var allowedActions = serverOptions.AllowedActions;
+            composerOptions.Actions = new PortActionsContextSource(actions, a => allowedActions.Count == 0 || allowedActions.Contains(a.Identifier));
         }
 
-        var composerOptions = new ContextComposerOptions();
         var server = new PortCatalogMcpServer(catalog, scorecards, new ContextComposer(catalog, connectors, composerOptions), recipes, serverOptions);
         try
         {
