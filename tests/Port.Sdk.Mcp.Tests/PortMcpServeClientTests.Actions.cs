@@ -58,6 +58,33 @@ public sealed partial class PortMcpServeClientTests
         Assert.Contains(message, stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DocsClientConfigurationWithActions_ServerStartsAndOffersTheAllowedActions()
+    {
+        using var config = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Port.Sdk.Tests.Common.RepositoryPaths.Root, "docs", "client-configs", "claude-desktop-actions.json"), _timeout.Token));
+        await using var webhook = await WebhookReceiver.StartAsync(_timeout.Token);
+        var serve = await ServeWithActionsAsync(webhook);
+        var entry = config.RootElement.GetProperty("mcpServers").GetProperty("port");
+        Assert.Equal("port", entry.GetProperty("command").GetString());
+        // 'port' is the installed tool; here it is the built port.dll, with the configuration's arguments and environment.
+        var options = new McpConnectorOptions { Command = "dotnet", Arguments = { serve[0] } };
+        foreach (var argument in entry.GetProperty("args").EnumerateArray())
+        {
+            options.Arguments.Add(argument.GetString()!.Replace("/absolute/path/to/catalog.db", serve[4], StringComparison.Ordinal)
+                .Replace("/absolute/path/to/actions.json", serve[Array.IndexOf(serve, "--actions") + 1], StringComparison.Ordinal));
+        }
+
+        foreach (var variable in entry.GetProperty("env").EnumerateObject())
+        {
+            options.Environment[variable.Name] = variable.Value.GetString()!;
+        }
+
+        await using var connector = new McpConnector("claude-desktop-actions", options);
+        var tools = await connector.ListToolsAsync(_timeout.Token);
+
+        Assert.Equal(["list_actions", "get_action_run", "run_scaffold_service", "run_deploy_service"], tools.Select(t => t.Name).Skip(5));
+    }
+
     private async Task<string[]> ServeWithActionsAsync(WebhookReceiver webhook)
     {
         var serve = await ServeArgumentsAsync();
