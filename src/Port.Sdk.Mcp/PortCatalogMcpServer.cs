@@ -59,8 +59,12 @@ public sealed partial class PortCatalogMcpServer
     /// <summary>Gets the write tools a server offers when <see cref="PortCatalogMcpServerOptions.AllowWrites"/> is set.</summary>
     public static IReadOnlyList<Tool> WriteTools => CatalogWriteTools.All;
 
-    /// <summary>Gets the tools this server offers: <see cref="Tools"/>, and <see cref="WriteTools"/> when writes are allowed.</summary>
-    public IReadOnlyList<Tool> OfferedTools => _options.AllowWrites ? [.. CatalogTools.All, .. CatalogWriteTools.All] : CatalogTools.All;
+    /// <summary>
+    /// Gets the tools this server offers: <see cref="Tools"/>, <see cref="WriteTools"/> when writes are allowed, and, when
+    /// <see cref="PortCatalogMcpServerOptions.ExposeActions"/> is set, <c>list_actions</c>, <c>get_action_run</c> and one
+    /// <c>run_{identifier}</c> tool per allowed self-service action (read when asked, so actions registered later are offered).
+    /// </summary>
+    public IReadOnlyList<Tool> OfferedTools => [.. CatalogTools.All, .. _options.AllowWrites ? CatalogWriteTools.All : [], .. ActionToolList()];
 
     /// <summary>Builds the SDK options of this server: its info, capabilities and handlers.</summary>
     /// <returns>The options.</returns>
@@ -83,7 +87,8 @@ public sealed partial class PortCatalogMcpServer
     {
         ArgumentNullException.ThrowIfNull(options);
         options.ServerInfo ??= new Implementation { Name = "port-catalog", Title = "Port catalog", Version = "0.1.0" };
-        options.ServerInstructions ??= "A Port.Sdk catalog: entities shaped by blueprints, related to one another. Search, read entities with their relations, read scorecards, or compose a context with a recipe. search_entities returns pages: pass nextCursor as 'cursor' for the next one. Blueprints and entities are also resources: port://blueprints/{blueprint} and port://entities/{blueprint}/{identifier}.";
+        options.ServerInstructions ??= "A Port.Sdk catalog: entities shaped by blueprints, related to one another. Search, read entities with their relations, read scorecards, or compose a context with a recipe. search_entities returns pages: pass nextCursor as 'cursor' for the next one. Blueprints and entities are also resources: port://blueprints/{blueprint} and port://entities/{blueprint}/{identifier}."
+            + (ActionsOffered ? " Self-service actions are tools named run_{action}: list_actions says which exist (and, with an entity, which it offers); each returns a run that get_action_run tracks (wait: true waits until it ends). A run that needs approval waits (WAITING_FOR_APPROVAL) until a person approves it." : string.Empty);
         options.Capabilities ??= new ServerCapabilities();
         options.Capabilities.Tools ??= new ToolsCapability();
         options.Capabilities.Resources ??= new ResourcesCapability();
@@ -133,12 +138,13 @@ public sealed partial class PortCatalogMcpServer
         handlers.ListToolsHandler = async (request, cancellationToken) =>
         {
             var theirs = previousList is null ? [] : (await previousList(request, cancellationToken).ConfigureAwait(false)).Tools;
-            return new ListToolsResult { Tools = [.. OfferedTools, .. theirs.Where(t => !OfferedTools.Any(o => o.Name == t.Name))] };
+            var ours = OfferedTools;
+            return new ListToolsResult { Tools = [.. ours, .. theirs.Where(t => !ours.Any(o => o.Name == t.Name))] };
         };
         handlers.CallToolHandler = async (request, cancellationToken) =>
         {
             var name = request.Params?.Name ?? string.Empty;
-            if (!OfferedTools.Any(t => t.Name == name) && previousCall is not null)
+            if (!IsOffered(name) && previousCall is not null)
             {
                 return await previousCall(request, cancellationToken).ConfigureAwait(false);
             }
@@ -169,7 +175,8 @@ public sealed partial class PortCatalogMcpServer
                 CatalogWriteTools.UpdateEntity when _options.AllowWrites => await UpdateEntityAsync(request, arguments, cancellationToken).ConfigureAwait(false),
                 CatalogWriteTools.DeleteEntity when _options.AllowWrites => await DeleteEntityAsync(request, arguments, cancellationToken).ConfigureAwait(false),
                 CatalogWriteTools.RegisterBlueprint when _options.AllowWrites => await RegisterBlueprintAsync(request, arguments, cancellationToken).ConfigureAwait(false),
-                _ => throw new McpProtocolException(UnknownTool(name), McpErrorCode.InvalidParams),
+                _ => await TryCallActionToolAsync(request.Server, name, arguments, cancellationToken).ConfigureAwait(false)
+                    ?? throw new McpProtocolException(UnknownTool(name), McpErrorCode.InvalidParams),
             };
             await ClientLog.WriteAsync(request.Server, LoggingLevel.Debug, $"{name}: {(result.IsError == true ? "refused" : "answered")}.", cancellationToken).ConfigureAwait(false);
             return result;
@@ -181,6 +188,11 @@ public sealed partial class PortCatalogMcpServer
             return Error(ex.Message);
         }
     }
+
+    private bool IsOffered(string name)
+        => CatalogTools.All.Any(t => t.Name == name)
+            || (_options.AllowWrites && CatalogWriteTools.All.Any(t => t.Name == name))
+            || (ActionsOffered && (name is ActionTools.ListActions or ActionTools.GetActionRun || ActionToolNames().Any(t => t.Name == name)));
 
     private string UnknownTool(string name)
     {

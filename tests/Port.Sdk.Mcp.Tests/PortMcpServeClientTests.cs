@@ -16,7 +16,7 @@ namespace Port.Sdk.Mcp.Tests;
 /// pinned by the lockfile) over stdio and over Streamable HTTP: every tool with valid and invalid arguments; and the
 /// conformance suite's server scenarios over HTTP.
 /// </summary>
-public sealed class PortMcpServeClientTests(ITestOutputHelper output) : IDisposable
+public sealed partial class PortMcpServeClientTests(ITestOutputHelper output) : IDisposable
 {
     private const string Token = "test-token-7f3a";
 
@@ -459,10 +459,10 @@ public sealed class PortMcpServeClientTests(ITestOutputHelper output) : IDisposa
         return [Path.Combine(AppContext.BaseDirectory, "port.dll"), "mcp", "serve", "--db", db, "--scorecards", Path.Combine(_directory.FullName, "scorecards.json"), "--recipes", Path.Combine(_directory.FullName, "recipes")];
     }
 
-    private async Task<JsonDocument> RunClientAsync(string[] arguments, string? token)
+    private async Task<JsonDocument> RunClientAsync(string[] arguments, string? token, string script = "catalog-client.mjs")
     {
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, StandardOutputEncoding = Encoding.UTF8 };
-        start.ArgumentList.Add(Path.Combine(NpmServers.Directory, "catalog-client.mjs"));
+        start.ArgumentList.Add(Path.Combine(NpmServers.Directory, script));
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -477,7 +477,7 @@ public sealed class PortMcpServeClientTests(ITestOutputHelper output) : IDisposa
         var stdout = process.StandardOutput.ReadToEndAsync(_timeout.Token);
         var stderr = process.StandardError.ReadToEndAsync(_timeout.Token);
         await process.WaitForExitAsync(_timeout.Token);
-        Assert.True(process.ExitCode == 0, $"catalog-client.mjs exited with {process.ExitCode}: {await stderr}");
+        Assert.True(process.ExitCode == 0, $"{script} exited with {process.ExitCode}: {await stderr}");
         return JsonDocument.Parse(await stdout);
     }
 

@@ -72,6 +72,9 @@ public sealed record ComposedContext
     /// <summary>Gets the connector parts, in recipe order.</summary>
     public required IReadOnlyList<ContextConnectorPart> Connectors { get; init; }
 
+    /// <summary>Gets the self-service actions available on the subjects, when the recipe includes them (<see cref="ContextRecipe.IncludeActions"/>).</summary>
+    public IReadOnlyList<ContextAction> Actions { get; init; } = [];
+
     /// <summary>Gets what the budget cut or left out, one sentence each.</summary>
     public IReadOnlyList<string> Truncations { get; init; } = [];
 
@@ -126,6 +129,29 @@ public sealed record ComposedContext
 
                 writer.WriteEndObject();
                 WriteProvenance(writer, scorecard.Provenance);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartArray("actions");
+            foreach (var action in Actions)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("entity", action.Entity.ToString());
+                writer.WriteString("identifier", action.Identifier);
+                writer.WriteString("operation", action.Operation);
+                if (action.Title is { } title)
+                {
+                    writer.WriteString("title", title);
+                }
+
+                if (action.Description is { } description)
+                {
+                    writer.WriteString("description", description);
+                }
+
+                writer.WriteBoolean("requiresApproval", action.RequiresApproval);
+                writer.WriteBoolean("destructive", action.IsDestructive);
                 writer.WriteEndObject();
             }
 
@@ -206,6 +232,18 @@ public sealed record ComposedContext
             foreach (var s in Scorecards)
             {
                 md.Append(CultureInfo.InvariantCulture, $"| {s.Scorecard} | {s.Blueprint} `{s.Entity}` | {s.Level} | {string.Join(", ", s.Rules.Select(r => $"{r.Key} {(r.Value ? "pass" : "fail")}"))} |\n");
+            }
+
+            md.Append('\n');
+        }
+
+        if (Actions.Count > 0)
+        {
+            md.Append("## Actions available (catalog)\n\n");
+            foreach (var action in Actions)
+            {
+                var notes = string.Concat(action.RequiresApproval ? ", needs approval" : string.Empty, action.IsDestructive ? ", destructive" : string.Empty);
+                md.Append(CultureInfo.InvariantCulture, $"- `{action.Identifier}` on {action.Entity.Blueprint} `{action.Entity.Identifier}` ({action.Operation}{notes}){(action.Title is { } t ? $": {t}" : string.Empty)}{(action.Description is { } d ? $". {d}" : string.Empty)}\n");
             }
 
             md.Append('\n');

@@ -12,6 +12,10 @@ public sealed class ContextComposerOptions
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan DefaultCallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Gets or sets what tells the actions available on a subject, for recipes with <see cref="ContextRecipe.IncludeActions"/>.</summary>
+    /// <value>The default value is <see langword="null"/>: no actions are listed.</value>
+    public IContextActionSource? Actions { get; set; }
+
     /// <summary>Gets or sets the clock, for provenance timestamps.</summary>
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
@@ -120,11 +124,21 @@ public sealed class ContextComposer
         var store = Step(ReadStoreAsync(subjects, recipe, cancellationToken), "catalog");
         await Task.WhenAll(calls.Cast<Task>().Append(store)).ConfigureAwait(false);
         var (entities, priorities, scorecards) = await store.ConfigureAwait(false);
+        var actions = new List<ContextAction>();
+        if (recipe.IncludeActions && _options.Actions is { } source)
+        {
+            foreach (var subject in subjects)
+            {
+                actions.AddRange(await source.GetActionsAsync(Key(subject.Entity), cancellationToken).ConfigureAwait(false));
+            }
+        }
+
         var context = new ComposedContext
         {
             Recipe = recipe.Name,
             Entities = entities,
             Scorecards = scorecards,
+            Actions = actions,
             Connectors = [.. calls.Select(c => c.Result)],
         };
         if (recipe.MaxLength is { } budget)

@@ -27,12 +27,19 @@ public sealed class ContextRecipe
     /// <summary>Gets or sets the most characters the composed context may take (its Markdown rendering); <see langword="null"/> for no limit.</summary>
     public int? MaxLength { get; set; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether the context lists the self-service actions available on each subject (JSON
+    /// <c>"actions": true</c>), as <see cref="ContextComposerOptions.Actions"/> tells them.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool IncludeActions { get; set; }
+
     /// <summary>Gets or sets how many entities a search subject may give.</summary>
     /// <value>The default value is 10.</value>
     public int MaxSubjects { get; set; } = 10;
 
     /// <summary>Reads a recipe from JSON.</summary>
-    /// <param name="json">The recipe: <c>{ "name", "relations": [{ "direction", "hops", "blueprints" }], "scorecards": [...], "calls": [{ "connector", "tool", "arguments", "label", "priority", "timeoutSeconds" }], "maxLength", "maxSubjects" }</c>.</param>
+    /// <param name="json">The recipe: <c>{ "name", "relations": [{ "direction", "hops", "blueprints" }], "scorecards": [...], "calls": [{ "connector", "tool", "arguments", "label", "priority", "timeoutSeconds" }], "actions", "maxLength", "maxSubjects" }</c>.</param>
     /// <param name="source">The file name used in error messages.</param>
     /// <returns>The recipe, with every jq expression compiled.</returns>
     /// <exception cref="PortException">The recipe is not valid; every error is listed with its JSON pointer.</exception>
@@ -67,6 +74,9 @@ public sealed class ContextRecipe
                     break;
                 case "maxLength" when value.TryGetInt32(out var max) && max > 0:
                     recipe.MaxLength = max;
+                    break;
+                case "actions" when value.ValueKind is JsonValueKind.True or JsonValueKind.False:
+                    recipe.IncludeActions = value.GetBoolean();
                     break;
                 case "maxSubjects" when value.TryGetInt32(out var subjects) && subjects > 0:
                     recipe.MaxSubjects = subjects;
@@ -111,7 +121,7 @@ public sealed class ContextRecipe
 
                     break;
                 default:
-                    errors.Add($"/{property.Name}: {(property.Name is "name" or "maxLength" or "maxSubjects" or "relations" or "scorecards" or "calls" ? "has the wrong type" : "is not a recipe field; the fields are name, relations, scorecards, calls, maxLength, maxSubjects")}");
+                    errors.Add($"/{property.Name}: {(property.Name is "name" or "maxLength" or "maxSubjects" or "relations" or "scorecards" or "calls" or "actions" ? "has the wrong type" : "is not a recipe field; the fields are name, relations, scorecards, calls, actions, maxLength, maxSubjects")}");
                     break;
             }
         }
