@@ -97,6 +97,31 @@ public static class ActionsPortBuilderExtensions
         return builder;
     }
 
+    /// <summary>Sets who may approve or decline the runs of an action that requires approval.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="action">The action's identifier.</param>
+    /// <param name="approvers">The approvers.</param>
+    /// <returns>The builder provided in <paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/>, <paramref name="action"/> or <paramref name="approvers"/> is <see langword="null"/>.</exception>
+    public static IPortBuilder AddActionApprovers(this IPortBuilder builder, string action, ActionApprovers approvers)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(action);
+        ArgumentNullException.ThrowIfNull(approvers);
+        builder.Services.Configure<PortActionsOptions>(options => options.Approvers[action] = approvers);
+        return builder;
+    }
+
+    /// <summary>Sets who may approve or decline the runs of an action, from Port's action permissions JSON (its <c>approve</c> part).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="action">The action's identifier.</param>
+    /// <param name="permissionsJson">Port's permissions (<c>{ "approve": { "users": […], "teams": […], "roles": […] } }</c>).</param>
+    /// <returns>The builder provided in <paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/>, <paramref name="action"/> or <paramref name="permissionsJson"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ActionDefinitionException">The JSON is not Port's permissions shape.</exception>
+    public static IPortBuilder AddActionApprovers(this IPortBuilder builder, string action, string permissionsJson)
+        => builder.AddActionApprovers(action, ActionApprovers.Parse(permissionsJson));
+
     /// <summary>Registers the actions and automations of a JSON file (one definition, or an array of them).</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="path">The file.</param>
