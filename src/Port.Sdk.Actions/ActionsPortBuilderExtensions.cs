@@ -15,7 +15,8 @@ public static class ActionsPortBuilderExtensions
     /// <summary>
     /// Adds <see cref="PortActions"/> (a singleton), a hosted service that recovers interrupted runs and runs the
     /// automations, and the run store: the one registered (<c>UseSqliteStore</c> registers the catalog's file), else
-    /// an in-memory one.
+    /// the catalog store's own when it is an <see cref="IActionRunStoreProvider"/> (<c>UsePostgreSqlStore</c>: the
+    /// catalog's schema), else an in-memory one.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Configures the options (webhook secret, timeouts, retries, recovery, limits).</param>
@@ -52,9 +53,10 @@ public static class ActionsPortBuilderExtensions
             }
 
             var clients = sp.GetRequiredService<IHttpClientFactory>();
+            var catalog = sp.GetRequiredService<PortCatalog>();
             return new PortActions(
-                sp.GetRequiredService<PortCatalog>(),
-                sp.GetService<IActionRunStore>() ?? new InMemoryActionRunStore(),
+                catalog,
+                sp.GetService<IActionRunStore>() ?? (catalog.Store as IActionRunStoreProvider)?.CreateActionRunStore() ?? new InMemoryActionRunStore(),
                 options,
                 () => clients.CreateClient(WebhookHttpClientName),
                 sp.GetService<ILoggerFactory>());
