@@ -15,7 +15,8 @@ public static class ActionsPortBuilderExtensions
     /// <summary>
     /// Adds <see cref="PortActions"/> (a singleton), a hosted service that recovers interrupted runs and runs the
     /// automations, and the run store: the one registered (<c>UseSqliteStore</c> registers the catalog's file), else
-    /// an in-memory one.
+    /// the catalog store's own when it is an <see cref="IActionRunStoreProvider"/> (<c>UsePostgreSqlStore</c>: the
+    /// catalog's schema), else an in-memory one.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Configures the options (webhook secret, timeouts, retries, recovery, limits).</param>
@@ -52,9 +53,10 @@ public static class ActionsPortBuilderExtensions
             }
 
             var clients = sp.GetRequiredService<IHttpClientFactory>();
+            var catalog = sp.GetRequiredService<PortCatalog>();
             return new PortActions(
-                sp.GetRequiredService<PortCatalog>(),
-                sp.GetService<IActionRunStore>() ?? new InMemoryActionRunStore(),
+                catalog,
+                sp.GetService<IActionRunStore>() ?? (catalog.Store as IActionRunStoreProvider)?.CreateActionRunStore() ?? new InMemoryActionRunStore(),
                 options,
                 () => clients.CreateClient(WebhookHttpClientName),
                 sp.GetService<ILoggerFactory>());
@@ -96,6 +98,31 @@ public static class ActionsPortBuilderExtensions
         });
         return builder;
     }
+
+    /// <summary>Sets who may approve or decline the runs of an action that requires approval.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="action">The action's identifier.</param>
+    /// <param name="approvers">The approvers.</param>
+    /// <returns>The builder provided in <paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/>, <paramref name="action"/> or <paramref name="approvers"/> is <see langword="null"/>.</exception>
+    public static IPortBuilder AddActionApprovers(this IPortBuilder builder, string action, ActionApprovers approvers)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(action);
+        ArgumentNullException.ThrowIfNull(approvers);
+        builder.Services.Configure<PortActionsOptions>(options => options.Approvers[action] = approvers);
+        return builder;
+    }
+
+    /// <summary>Sets who may approve or decline the runs of an action, from Port's action permissions JSON (its <c>approve</c> part).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="action">The action's identifier.</param>
+    /// <param name="permissionsJson">Port's permissions (<c>{ "approve": { "users": […], "teams": […], "roles": […] } }</c>).</param>
+    /// <returns>The builder provided in <paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/>, <paramref name="action"/> or <paramref name="permissionsJson"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ActionDefinitionException">The JSON is not Port's permissions shape.</exception>
+    public static IPortBuilder AddActionApprovers(this IPortBuilder builder, string action, string permissionsJson)
+        => builder.AddActionApprovers(action, ActionApprovers.Parse(permissionsJson));
 
     /// <summary>Registers the actions and automations of a JSON file (one definition, or an array of them).</summary>
     /// <param name="builder">The builder.</param>

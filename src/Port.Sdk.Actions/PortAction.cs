@@ -42,6 +42,9 @@ public sealed class PortAction
     /// <summary>Gets the approval type (<c>ANY</c> or <c>ALL</c>) when <c>requiredApproval</c> is an object.</summary>
     public string? ApprovalType { get; init; }
 
+    /// <summary>Gets where a run waiting for approval is announced (<c>approvalNotification</c>), if anywhere.</summary>
+    public ActionApprovalNotification? ApprovalNotification { get; init; }
+
     /// <summary>Gets a value indicating whether an automation is active (<c>publish</c>; <see langword="true"/> when absent).</summary>
     public bool Publish { get; init; } = true;
 

@@ -76,67 +76,6 @@ public sealed partial class PortActions
         }, cancellationToken);
     }
 
-    /// <summary>Approves a run that waits for approval; it is then invoked.</summary>
-    /// <param name="id">The run's identifier.</param>
-    /// <param name="by">Who approves.</param>
-    /// <param name="reason">Why, if given.</param>
-    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
-    /// <returns>The run, now <c>IN_PROGRESS</c>.</returns>
-    /// <exception cref="KeyNotFoundException">There is no such run.</exception>
-    /// <exception cref="InvalidOperationException">The run does not wait for approval.</exception>
-    public async Task<ActionRun> ApproveAsync(string id, string by, string? reason = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(by);
-        var run = await MutateAsync(id, run =>
-        {
-            Waiting(run);
-            var now = Options.TimeProvider.GetUtcNow();
-            return WithLog(run, $"Approved by {by}{(reason is null ? "." : $": {reason}")}", now) with
-            {
-                Status = ActionRunStatus.InProgress,
-                Approval = new ActionRunApproval(true, by, reason, now),
-                Owner = Owner,
-                UpdatedAt = now,
-            };
-        }, cancellationToken).ConfigureAwait(false);
-        if (Find(run.Action) is { } registered)
-        {
-            Start(registered, run);
-        }
-        else
-        {
-            run = await FailAsync(run.Id, $"The action '{run.Action}' is not registered in this process.", CancellationToken.None).ConfigureAwait(false);
-        }
-
-        return run;
-    }
-
-    /// <summary>Declines a run that waits for approval; it ends <c>DECLINED</c> and is never invoked.</summary>
-    /// <param name="id">The run's identifier.</param>
-    /// <param name="by">Who declines.</param>
-    /// <param name="reason">Why, if given.</param>
-    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
-    /// <returns>The run, now <c>DECLINED</c>.</returns>
-    /// <exception cref="KeyNotFoundException">There is no such run.</exception>
-    /// <exception cref="InvalidOperationException">The run does not wait for approval.</exception>
-    public Task<ActionRun> DeclineAsync(string id, string by, string? reason = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(by);
-        return MutateAsync(id, run =>
-        {
-            Waiting(run);
-            var now = Options.TimeProvider.GetUtcNow();
-            return WithLog(run, $"Declined by {by}{(reason is null ? "." : $": {reason}")}", now) with
-            {
-                Status = ActionRunStatus.Declined,
-                StatusLabel = reason is null ? $"Declined by {by}." : Cut($"Declined by {by}: {reason}"),
-                Approval = new ActionRunApproval(false, by, reason, now),
-                EndedAt = now,
-                UpdatedAt = now,
-            };
-        }, cancellationToken);
-    }
-
     /// <summary>
     /// Finds the runs a process on this machine left <c>IN_PROGRESS</c> while invoking them and that process has
     /// ended, and marks them <c>FAILURE</c> (with a status label naming the process) or invokes them again, as
@@ -230,14 +169,6 @@ public sealed partial class PortActions
         if (run.IsTerminal)
         {
             throw new InvalidOperationException($"The run '{run.Id}' has ended ({run.Status}); it can no longer be changed.");
-        }
-    }
-
-    private static void Waiting(ActionRun run)
-    {
-        if (run.Status != ActionRunStatus.WaitingForApproval)
-        {
-            throw new InvalidOperationException($"The run '{run.Id}' does not wait for approval (it is {run.Status}).");
         }
     }
 

@@ -336,6 +336,10 @@ public sealed partial class PortActions : IAsyncDisposable
         {
             Start(registered, created);
         }
+        else if (created.Status == ActionRunStatus.WaitingForApproval)
+        {
+            NotifyApprovers(registered.Action, created);
+        }
 
         return created;
     }

@@ -10,6 +10,12 @@ public sealed class PortActionsOptions
     public IDictionary<string, IActionHandler> Handlers { get; } = new Dictionary<string, IActionHandler>(StringComparer.Ordinal);
 
     /// <summary>
+    /// Gets the approvers of actions that require approval, by action identifier (the <c>approve</c> part of Port's
+    /// action permissions). An action without an entry may be approved or declined by anyone, in one decision.
+    /// </summary>
+    public IDictionary<string, ActionApprovers> Approvers { get; } = new Dictionary<string, ActionApprovers>(StringComparer.Ordinal);
+
+    /// <summary>
     /// Gets or sets the secret webhook requests are signed with (Port signs with the organization's client secret):
     /// <c>x-port-signature: v1,{base64 HMAC-SHA-256 of "{timestamp}.{body}"}</c> and <c>x-port-timestamp</c>.
     /// </summary>

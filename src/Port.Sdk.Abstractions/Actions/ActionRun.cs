@@ -62,6 +62,14 @@ public sealed record ActionRun
     public ActionRunApproval? Approval { get; init; }
 
     /// <summary>
+    /// Gets every approval given so far, oldest first: an action whose approval type is <c>ALL</c> waits until each
+    /// of its approvers has approved; <see cref="Approval"/> is set by the decision that ends the wait.
+    /// </summary>
+    public IReadOnlyList<ActionRunApproval> Approvals { get => _approvals; init => _approvals = value ?? []; }
+
+    private readonly IReadOnlyList<ActionRunApproval> _approvals = [];
+
+    /// <summary>
     /// Gets the process invoking the run right now (<c>machine/pid/start</c>), or <see langword="null"/> when no process
     /// is: the run waits for approval, for its backend to report, or has ended. A run left with the owner of a process
     /// that has died was interrupted.

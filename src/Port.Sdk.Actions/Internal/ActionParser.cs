@@ -151,6 +151,12 @@ internal sealed partial class ActionParser
             }
         }
 
+        ActionApprovalNotification? notification = null;
+        if (root.TryGetProperty("approvalNotification", out var notify) && notify.ValueKind != JsonValueKind.Null)
+        {
+            notification = ApprovalNotification(notify, $"{at}/approvalNotification");
+        }
+
         var publish = true;
         if (root.TryGetProperty("publish", out var publishValue))
         {
@@ -179,10 +185,42 @@ internal sealed partial class ActionParser
             InvocationMethod = invocation,
             RequiredApproval = approval,
             ApprovalType = approvalType,
+            ApprovalNotification = notification,
             Publish = publish,
             Json = root.Clone(),
             File = _file,
         };
+    }
+
+    private ActionApprovalNotification? ApprovalNotification(JsonElement value, string pointer)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            Error(pointer, "type", $"'approvalNotification' must be an object with 'type', 'format' and 'url', found {Kind(value)}");
+            return null;
+        }
+
+        Keys(value, pointer, ["type", "format", "url"], strict: true);
+        var type = Enum(value, "type", pointer, ["webhook", "email"], requiredKey: false) ?? "webhook";
+        var format = Enum(value, "format", pointer, ["json", "slack"], requiredKey: false) ?? "json";
+        var url = String(value, "url", pointer, required: type == "webhook");
+        if (type != "webhook")
+        {
+            return null;
+        }
+
+        if (url is null)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            Error($"{pointer}/url", "format", $"'{url}' is not an absolute http or https URL");
+            return null;
+        }
+
+        return new ActionApprovalNotification(type, format, uri);
     }
 
     private ActionTrigger? Trigger(JsonElement root, string at, CompiledParts compiled)

@@ -11,6 +11,7 @@ internal static class ActionsEventId
     public const int AutomationDepthExceeded = 5003;
     public const int AutomationFailed = 5004;
     public const int RunSucceeded = 5005;
+    public const int ApprovalNotified = 5006;
 }
 
 /// <summary>The actions' log messages. Inputs, payloads and secrets are never logged.</summary>
@@ -33,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(ActionsEventId.RunSucceeded, LogLevel.Debug, "Run '{RunId}' of action '{Action}' succeeded.")]
     public static partial void RunSucceeded(ILogger logger, string runId, string action);
+
+    [LoggerMessage(ActionsEventId.ApprovalNotified, LogLevel.Information, "Run '{RunId}' of action '{Action}' waits for approval: {Outcome}")]
+    public static partial void ApprovalNotified(ILogger logger, string runId, string action, string outcome);
 }
