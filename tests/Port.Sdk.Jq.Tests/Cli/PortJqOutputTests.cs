@@ -8,7 +8,7 @@ namespace Port.Sdk.Jq.Tests.Cli;
 /// <summary>
 /// Issue 15: the bytes <c>port jq</c> writes (UTF-8, straight from jq values, inputs parsed only where the program reads
 /// them) are jq's, for each output flag: wherever jq 1.6 (<c>/usr/bin/jq</c>) and gojq (installed by .ci/run) print the
-/// same bytes for an input, <c>port jq</c> must print those bytes.
+/// same bytes for an input, <c>port jq</c> must print those bytes (with <c>-a</c>, which gojq lacks, jq 1.6's bytes).
 /// </summary>
 public sealed class PortJqOutputTests(ITestOutputHelper output)
 {
@@ -59,14 +59,18 @@ public sealed class PortJqOutputTests(ITestOutputHelper output)
                 foreach (var program in new[] { ".", "if type == \"object\" then .c, .m.y, .s, .n, .owner.login, .topics else empty end" })
                 {
                     var expected = Values(Run(jq, [.. flags, program, file]));
-                    var reference = Values(Run(gojq, [.. flags, program, file]));
+                    // gojq (0.12) always writes keys sorted and has no -S, and has no -a: with -a, an output is compared
+                    // where jq 1.6 and gojq agree on it without -a.
+                    string[] withoutAscii = [.. flags.Where(f => f != "-a")];
+                    var agreed = flags.Contains("-a") ? Values(Run(jq, [.. withoutAscii, program, file])) : expected;
+                    var reference = Values(Run(gojq, [.. withoutAscii.Where(f => f != "-S"), program, file]));
                     var (code, stdout, stderr) = ChildProcess.PortJq(null, [.. flags, program, file]);
                     Assert.True(code == 0, $"port jq {string.Join(' ', flags)} '{program}': exit {code}: {stderr}");
                     var ours = Values(stdout);
                     Assert.Equal(expected.Count, ours.Count);
                     for (var i = 0; i < expected.Count; i++)
                     {
-                        if (i >= reference.Count || reference[i] != expected[i])
+                        if (i >= reference.Count || i >= agreed.Count || reference[i] != agreed[i])
                         {
                             continue;
                         }
