@@ -1,5 +1,6 @@
 using System.Text;
 using Port.Sdk.Jq;
+using Port.Sdk.Jq.Streaming;
 
 namespace Port.Sdk.Cli.Commands;
 
@@ -335,22 +336,26 @@ internal static class JqCommand
             AsciiOutput = settings.Ascii,
         };
 
-        void WriteValue(TextWriter writer, JqValue value)
+        void WriteValue(Utf8JqWriter writer, JqValue value)
         {
             if (settings.Raw && value.Kind == JqKind.String)
             {
-                writer.Write(value.String);
+                writer.WriteText(value.String);
             }
             else
             {
-                value.WriteTo(writer, writerOptions);
+                writer.Write(value, writerOptions);
             }
 
             if (!settings.Join)
             {
-                writer.Write('\n');
+                writer.WriteByte((byte)'\n');
             }
         }
+
+        // Only the parts of each input the program reads become jq values (the rest is skipped as text), unless it may
+        // read the whole input.
+        var projection = settings.RawInput || settings.NullInput ? null : JqProjection.For(settings.Filter!, compileOptions);
 
         // One source of JSON texts and a program that does not read inputs itself: use every core.
         if (!settings.NullInput && !settings.Slurp && !settings.RawInput && settings.Files.Count <= 1 && Environment.ProcessorCount > 1
@@ -368,17 +373,24 @@ internal static class JqCommand
             }
 
             using var owned = settings.Files.Count == 1 ? source : null;
-            return ParallelJqRunner.Run(filter, runOptions, JsonTextChunker.Read(source), settings.Files.LastOrDefault() ?? "<stdin>", WriteValue, stdout, stderr, settings.ExitStatus);
+            return ParallelJqRunner.Run(filter, runOptions, projection, JsonTextChunker.Read(source), settings.Files.LastOrDefault() ?? "<stdin>", WriteValue, stdout, stderr, settings.ExitStatus);
         }
 
-        using var output = new StreamWriter(stdout, new UTF8Encoding(false), 1 << 16) { AutoFlush = false, NewLine = "\n" };
+        using var output = new Utf8JqWriter();
+        void Flush()
+        {
+            stdout.Write(output.WrittenSpan);
+            stdout.Flush();
+            output.Clear();
+        }
+
         var exitCode = 0;
         JqValue? last = null;
         var anyOutput = false;
         IEnumerable<JqValue> inputs;
         try
         {
-            inputs = JqInput.Read(settings.Files, stdin, settings.RawInput, settings.Slurp);
+            inputs = JqInput.Read(settings.Files, stdin, settings.RawInput, settings.Slurp, settings.Slurp ? null : projection);
         }
         catch (IOException ex)
         {
@@ -400,11 +412,16 @@ internal static class JqCommand
                         anyOutput = true;
                         last = value;
                         WriteValue(output, value);
+                        if (output.Length >= 1 << 16)
+                        {
+                            stdout.Write(output.WrittenSpan);
+                            output.Clear();
+                        }
                     }
                 }
                 catch (JqHaltException halt)
                 {
-                    output.Flush();
+                    Flush();
                     if (halt.HaltValue is { } haltValue)
                     {
                         stderr.Write(haltValue.Kind == JqKind.String ? haltValue.String : haltValue.ToJson() + "\n");
@@ -414,7 +431,7 @@ internal static class JqCommand
                 }
                 catch (JqException ex) when (ex is not JqLimitException)
                 {
-                    output.Flush();
+                    Flush();
                     stderr.WriteLine($"jq: error (at {settings.Files.LastOrDefault() ?? "<stdin>"}:0): {ex.Message}");
                     exitCode = 5;
                 }
@@ -423,12 +440,12 @@ internal static class JqCommand
         catch (JqException ex)
         {
             // Invalid JSON input or a limit: jq stops reading.
-            output.Flush();
+            Flush();
             stderr.WriteLine($"jq: error (at {settings.Files.LastOrDefault() ?? "<stdin>"}:0): {ex.Message}");
             return exitCode == 0 ? 2 : exitCode;
         }
 
-        output.Flush();
+        Flush();
         if (exitCode != 0)
         {
             return exitCode;

@@ -1,5 +1,6 @@
 using System.Text;
 using Port.Sdk.Jq;
+using Port.Sdk.Jq.Streaming;
 
 namespace Port.Sdk.Cli.Commands;
 
@@ -9,9 +10,10 @@ internal static class JqInput
     /// <summary>
     /// The inputs, read lazily: JSON texts stream through in chunks of whole top-level values (see
     /// <see cref="JsonTextChunker"/>), so memory does not grow with the input. The files are opened before the first
-    /// value is read, so that a missing one is an error before any output.
+    /// value is read, so that a missing one is an error before any output. With a <paramref name="projection"/>, each
+    /// value holds only the parts of the input it keeps.
     /// </summary>
-    public static IEnumerable<JqValue> Read(IReadOnlyList<string> files, Stream stdin, bool raw, bool slurp)
+    public static IEnumerable<JqValue> Read(IReadOnlyList<string> files, Stream stdin, bool raw, bool slurp, JqProjection? projection = null)
     {
         if (raw)
         {
@@ -26,19 +28,19 @@ internal static class JqInput
         }
 
         var streams = files.Count == 0 ? [(Name: "<stdin>", Stream: stdin)] : files.Select(f => (Name: f, Stream: (Stream)File.OpenRead(f))).ToList();
-        var values = streams.SelectMany(s => ReadJson(s.Stream, s.Name, dispose: files.Count > 0));
+        var values = streams.SelectMany(s => ReadJson(s.Stream, s.Name, files.Count > 0, projection));
         return slurp ? [JqValue.FromArray(values)] : values;
     }
 
     public static IEnumerable<JqValue> ReadJson(byte[] bytes, string name) => JqValue.ParseMany(bytes, name);
 
-    private static IEnumerable<JqValue> ReadJson(Stream stream, string name, bool dispose)
+    private static IEnumerable<JqValue> ReadJson(Stream stream, string name, bool dispose, JqProjection? projection)
     {
         try
         {
             foreach (var chunk in JsonTextChunker.Read(stream))
             {
-                foreach (var value in JqValue.ParseMany(chunk, name))
+                foreach (var value in ProjectedJsonReader.ParseMany(chunk, projection, name))
                 {
                     yield return value;
                 }

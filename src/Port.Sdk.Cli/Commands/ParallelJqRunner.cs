@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Text;
 using Port.Sdk.Jq;
+using Port.Sdk.Jq.Streaming;
 
 namespace Port.Sdk.Cli.Commands;
 
@@ -14,31 +14,34 @@ namespace Port.Sdk.Cli.Commands;
 internal static class ParallelJqRunner
 {
     /// <summary>Something that happened at an offset of a chunk's output: a runtime error, a halt, or an input error.</summary>
-    private readonly record struct ChunkEvent(long Offset, string Message, int? HaltCode, bool Fatal);
+    private readonly record struct ChunkEvent(int Offset, string Message, int? HaltCode, bool Fatal);
 
-    private sealed record ChunkResult(byte[] Output, List<ChunkEvent> Events, bool AnyOutput, bool LastTruthy);
+    private sealed record ChunkResult(Utf8JqWriter Output, List<ChunkEvent> Events, bool AnyOutput, bool LastTruthy);
 
     public static int Run(
         JqFilter filter,
         JqRunOptions runOptions,
+        JqProjection? projection,
         IEnumerable<byte[]> chunks,
         string sourceName,
-        Action<TextWriter, JqValue> writeValue,
+        Action<Utf8JqWriter, JqValue> writeValue,
         Stream stdout,
         TextWriter stderr,
         bool exitStatus)
     {
-        var results = InOrder(chunks, chunk => Process(filter, runOptions, chunk, sourceName, writeValue));
+        var results = InOrder(chunks, chunk => Process(filter, runOptions, projection, chunk, sourceName, writeValue));
 
         var exitCode = 0;
         var anyOutput = false;
         var lastTruthy = false;
         foreach (var result in results)
         {
-            long written = 0;
+            using var output = result.Output;
+            var bytes = output.WrittenSpan;
+            var written = 0;
             foreach (var e in result.Events)
             {
-                stdout.Write(result.Output, (int)written, (int)(e.Offset - written));
+                stdout.Write(bytes[written..e.Offset]);
                 written = e.Offset;
                 stdout.Flush();
                 stderr.Write(e.Message);
@@ -55,7 +58,7 @@ internal static class ParallelJqRunner
                 exitCode = 5;
             }
 
-            stdout.Write(result.Output, (int)written, result.Output.Length - (int)written);
+            stdout.Write(bytes[written..]);
             if (result.AnyOutput)
             {
                 anyOutput = true;
@@ -155,48 +158,47 @@ internal static class ParallelJqRunner
         }
     }
 
-    private static ChunkResult Process(JqFilter filter, JqRunOptions runOptions, byte[] chunk, string sourceName, Action<TextWriter, JqValue> writeValue)
+    private static ChunkResult Process(JqFilter filter, JqRunOptions runOptions, JqProjection? projection, byte[] chunk, string sourceName, Action<Utf8JqWriter, JqValue> writeValue)
     {
-        using var memory = new MemoryStream(chunk.Length / 2);
+        var writer = new Utf8JqWriter(chunk.Length / 2);
         var events = new List<ChunkEvent>();
         var anyOutput = false;
         var lastTruthy = false;
-        using (var writer = new StreamWriter(memory, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" })
+        try
         {
-            try
+            foreach (var value in ProjectedJsonReader.ParseMany(chunk, projection, sourceName))
             {
-                foreach (var value in JqValue.ParseMany(chunk, sourceName))
+                try
                 {
-                    try
+                    foreach (var output in filter.Run(value, runOptions))
                     {
-                        foreach (var output in filter.Run(value, runOptions))
-                        {
-                            anyOutput = true;
-                            lastTruthy = output.IsTruthy;
-                            writeValue(writer, output);
-                        }
-                    }
-                    catch (JqHaltException halt)
-                    {
-                        writer.Flush();
-                        var message = halt.HaltValue is { } haltValue ? (haltValue.Kind == JqKind.String ? haltValue.String : haltValue.ToJson() + "\n") : string.Empty;
-                        events.Add(new ChunkEvent(memory.Length, message, halt.ExitCode, Fatal: true));
-                        break;
-                    }
-                    catch (JqException ex) when (ex is not JqLimitException)
-                    {
-                        writer.Flush();
-                        events.Add(new ChunkEvent(memory.Length, $"jq: error (at {sourceName}:0): {ex.Message}\n", null, Fatal: false));
+                        anyOutput = true;
+                        lastTruthy = output.IsTruthy;
+                        writeValue(writer, output);
                     }
                 }
-            }
-            catch (JqException ex)
-            {
-                writer.Flush();
-                events.Add(new ChunkEvent(memory.Length, $"jq: error (at {sourceName}:0): {ex.Message}\n", null, Fatal: true));
+                catch (JqHaltException halt)
+                {
+                    var message = halt.HaltValue is { } haltValue ? (haltValue.Kind == JqKind.String ? haltValue.String : haltValue.ToJson() + "\n") : string.Empty;
+                    events.Add(new ChunkEvent(writer.Length, message, halt.ExitCode, Fatal: true));
+                    break;
+                }
+                catch (JqException ex) when (ex is not JqLimitException)
+                {
+                    events.Add(new ChunkEvent(writer.Length, $"jq: error (at {sourceName}:0): {ex.Message}\n", null, Fatal: false));
+                }
             }
         }
+        catch (JqException ex)
+        {
+            events.Add(new ChunkEvent(writer.Length, $"jq: error (at {sourceName}:0): {ex.Message}\n", null, Fatal: true));
+        }
+        catch
+        {
+            writer.Dispose();
+            throw;
+        }
 
-        return new ChunkResult(memory.ToArray(), events, anyOutput, lastTruthy);
+        return new ChunkResult(writer, events, anyOutput, lastTruthy);
     }
 }

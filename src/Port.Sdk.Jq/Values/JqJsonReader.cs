@@ -89,7 +89,7 @@ internal sealed class JqJsonReader
         }
     }
 
-    private static JqException Translate(JsonException ex)
+    internal static JqException Translate(JsonException ex)
         => ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
             ? new JqException($"Exceeds depth limit for parsing (line {ex.LineNumber + 1})", ex)
             : new JqException($"Invalid JSON text: {ex.Message}", ex);
@@ -111,7 +111,10 @@ internal sealed class JqJsonReader
     private readonly Stack<List<KeyValuePair<string, JqValue>>> _memberLists = new();
     private bool _lastNameShared;
 
-    private JqValue ReadValue(ref Utf8JsonReader json)
+    /// <summary>Whether the name <see cref="ReadName"/> returned last is shared (interned), so duplicates compare by reference.</summary>
+    internal bool LastNameShared => _lastNameShared;
+
+    internal JqValue ReadValue(ref Utf8JsonReader json)
     {
         // Containers under construction, without recursion. Object members gather in pooled lists and become an
         // object of exactly their size at the closing brace.
@@ -197,7 +200,7 @@ internal sealed class JqJsonReader
         }
     }
 
-    private string ReadName(ref Utf8JsonReader json)
+    internal string ReadName(ref Utf8JsonReader json)
     {
         if (json.ValueIsEscaped || json.HasValueSequence || json.ValueSpan.Length > 64)
         {
