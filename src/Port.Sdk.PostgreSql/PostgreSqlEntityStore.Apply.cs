@@ -13,9 +13,17 @@ public sealed partial class PostgreSqlEntityStore
     private const short Created = 0;
     private const short Updated = 1;
     private const short Deleted = 2;
+    private const int UpsertChunk = 5_000;
     private long _lastPrune;
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// The rows of the change set are locked in key order, so concurrent change sets touching the same entities wait for
+    /// each other instead of deadlocking, and one ends up whole. <see cref="EntityChangeSet.ExpectedContentHashes"/> are
+    /// checked under those locks (a compare-and-swap on the <c>content_hash</c> column): when another instance changed an
+    /// entity since it was read, nothing is written and an <see cref="EntityConflictException"/> says which.
+    /// </remarks>
+    /// <exception cref="EntityConflictException">An entity no longer has the content hash the change set expected; nothing was written.</exception>
     /// <exception cref="PortException">
     /// An entity holds what PostgreSQL cannot store (the character U+0000), or the database failed in a way that is not
     /// transient, or stayed failing after <see cref="PostgreSqlStoreOptions.MaxWriteRetries"/> retries; nothing was written.
@@ -23,19 +31,23 @@ public sealed partial class PostgreSqlEntityStore
     public async Task ApplyAsync(EntityChangeSet changes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        foreach (var entity in changes.Upserts)
-        {
-            if (HoldsNul(PortJson.Write(entity)))
-            {
-                throw new PortException($"Entity '{entity.Identifier}' of blueprint '{entity.Blueprint}' holds the character U+0000, which PostgreSQL's jsonb cannot store; nothing was written.");
-            }
-        }
 
-        // The last write of an entity in a change set wins; rows are locked in key order, so concurrent change sets
-        // touching the same entities wait for each other instead of deadlocking, and one ends up whole.
+        // The last write of an entity in a change set wins.
         var upserts = changes.Upserts
             .GroupBy(e => new EntityKey(e.Blueprint, e.Identifier)).Select(g => g.Last())
             .OrderBy(e => e.Blueprint, StringComparer.Ordinal).ThenBy(e => e.Identifier, StringComparer.Ordinal).ToList();
+        var rows = new UpsertRows(upserts.Count);
+        foreach (var entity in upserts)
+        {
+            var json = PortJson.Write(entity);
+            if (HoldsNul(json))
+            {
+                throw new PortException($"Entity '{entity.Identifier}' of blueprint '{entity.Blueprint}' holds the character U+0000, which PostgreSQL's jsonb cannot store; nothing was written.");
+            }
+
+            rows.Add(entity, json);
+        }
+
         var deletes = changes.Deletes.Distinct()
             .OrderBy(k => k.Blueprint, StringComparer.Ordinal).ThenBy(k => k.Identifier, StringComparer.Ordinal).ToList();
         await _migrated.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -43,16 +55,17 @@ public sealed partial class PostgreSqlEntityStore
         {
             try
             {
-                await ApplyOnceAsync(upserts, deletes, cancellationToken).ConfigureAwait(false);
+                await ApplyOnceAsync(upserts, rows, deletes, changes.ExpectedContentHashes, cancellationToken).ConfigureAwait(false);
                 break;
             }
-            catch (NpgsqlException ex) when (ex.IsTransient && !cancellationToken.IsCancellationRequested)
+            catch (NpgsqlException ex) when (IsTransient(ex) && !cancellationToken.IsCancellationRequested)
             {
                 if (attempt >= _options.MaxWriteRetries)
                 {
                     throw new PortException($"Writing {upserts.Count} upserts and {deletes.Count} deletes to the catalog schema '{_s}' failed {attempt + 1} times with transient errors (the last: {ex.Message}); nothing was written.", ex);
                 }
 
+                OnTransientFailure(ex);
                 await Task.Delay(TimeSpan.FromMilliseconds(50 << attempt), cancellationToken).ConfigureAwait(false);
             }
             catch (PostgresException ex)
@@ -64,20 +77,25 @@ public sealed partial class PostgreSqlEntityStore
         await PruneAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task ApplyOnceAsync(List<Entity> upserts, List<EntityKey> deletes, CancellationToken cancellationToken)
+    private async Task ApplyOnceAsync(List<Entity> upserts, UpsertRows rows, List<EntityKey> deletes, IReadOnlyDictionary<EntityKey, string?> expected, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var targets = await RelationTargetsAsync(connection, cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var kinds = new List<short>();
-        var changedKeys = new List<EntityKey>();
-        var changedJson = new List<string?>();
-        var json = upserts.Select(PortJson.Write).ToList();
-
-        for (var start = 0; start < upserts.Count; start += 2_000)
+        var conflicts = await CheckExpectedAsync(connection, expected, cancellationToken).ConfigureAwait(false);
+        if (conflicts.Count > 0)
         {
-            var chunk = upserts.GetRange(start, Math.Min(2_000, upserts.Count - start));
-            var chunkJson = json.GetRange(start, chunk.Count);
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            throw new EntityConflictException(conflicts);
+        }
+
+        var kinds = new List<short>(upserts.Count + deletes.Count);
+        var changedKeys = new List<EntityKey>(upserts.Count + deletes.Count);
+        var replaced = new List<EntityKey>();
+
+        for (var start = 0; start < upserts.Count; start += UpsertChunk)
+        {
+            var count = Math.Min(UpsertChunk, upserts.Count - start);
             await using var upsert = Command(
                 connection,
                 $"INSERT INTO {_s}.entities AS e (blueprint, identifier, json, created_at, source_integration, source_kind, content_hash) "
@@ -85,23 +103,34 @@ public sealed partial class PostgreSqlEntityStore
                 + "ON CONFLICT (blueprint, identifier) DO UPDATE SET json = EXCLUDED.json, created_at = EXCLUDED.created_at, "
                 + "source_integration = EXCLUDED.source_integration, source_kind = EXCLUDED.source_kind, content_hash = EXCLUDED.content_hash "
                 + "RETURNING (xmax = 0)",
-                TextArray(chunk.Select(e => e.Blueprint)),
-                TextArray(chunk.Select(e => e.Identifier)),
-                new NpgsqlParameter { Value = chunkJson.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
-                TextArray(chunk.Select(e => e.CreatedAt?.ToString("O", CultureInfo.InvariantCulture))),
-                TextArray(chunk.Select(e => e.DataSource?.Integration)),
-                TextArray(chunk.Select(e => e.DataSource?.Kind)),
-                TextArray(chunk.Select(EntityContentHash.Compute)));
+                rows.Parameters(start, count));
             await using var reader = await upsert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            var i = 0;
+            var i = start;
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 // RETURNING gives the rows in the order of the input.
-                kinds.Add(reader.GetBoolean(0) ? Created : Updated);
-                changedKeys.Add(new EntityKey(chunk[i].Blueprint, chunk[i].Identifier));
-                changedJson.Add(chunkJson[i]);
+                var key = new EntityKey(upserts[i].Blueprint, upserts[i].Identifier);
+                var created = reader.GetBoolean(0);
+                if (!created)
+                {
+                    replaced.Add(key);
+                    if (expected.TryGetValue(key, out var hash) && hash is null)
+                    {
+                        // Expected not to exist: another instance created it after this change set was decided.
+                        conflicts.Add(key);
+                    }
+                }
+
+                kinds.Add(created ? Created : Updated);
+                changedKeys.Add(key);
                 i++;
             }
+        }
+
+        if (conflicts.Count > 0)
+        {
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            throw new EntityConflictException([.. conflicts.Distinct()]);
         }
 
         if (deletes.Count > 0)
@@ -114,74 +143,168 @@ public sealed partial class PostgreSqlEntityStore
             await using var reader = await delete.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
+                var key = new EntityKey(reader.GetString(0), reader.GetString(1));
                 kinds.Add(Deleted);
-                changedKeys.Add(new EntityKey(reader.GetString(0), reader.GetString(1)));
-                changedJson.Add(null);
+                changedKeys.Add(key);
+                replaced.Add(key);
             }
         }
 
-        // The entity rows are locked above, so the relations of each are replaced by one change set at a time.
-        var sources = upserts.Select(e => new EntityKey(e.Blueprint, e.Identifier)).Concat(deletes).ToList();
-        if (sources.Count > 0)
+        await using var batch = new NpgsqlBatch(connection, transaction);
+
+        // The entity rows are locked above, so the relations of each are replaced by one change set at a time. An entity
+        // this change set created has no relation rows yet: only those it replaced or deleted are cleared.
+        if (replaced.Count > 0)
         {
-            await using var clear = Command(
-                connection,
-                $"DELETE FROM {_s}.relations r USING unnest($1::text[], $2::text[]) k(bp, id) WHERE r.source_blueprint = k.bp AND r.source_identifier = k.id",
-                TextArray(sources.Select(k => k.Blueprint)),
-                TextArray(sources.Select(k => k.Identifier)));
-            await clear.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            batch.BatchCommands.Add(BatchCommand(
+                $"DELETE FROM {_s}.relations r WHERE (r.source_blueprint, r.source_identifier) IN (SELECT * FROM unnest($1::text[], $2::text[]))",
+                TextArray(replaced.Select(k => k.Blueprint)),
+                TextArray(replaced.Select(k => k.Identifier))));
         }
 
-        var relations = new List<(string Bp, string Id, string Name, string TargetBp, string TargetId)>();
+        var relations = new HashSet<(string Bp, string Id, string Name, string TargetBp, string TargetId)>();
         foreach (var entity in upserts)
         {
             foreach (var (name, relation) in entity.Relations)
             {
                 if (targets.TryGetValue((entity.Blueprint, name), out var target))
                 {
-                    relations.AddRange(relation.Targets.Select(t => (entity.Blueprint, entity.Identifier, name, target, t)));
+                    foreach (var t in relation.Targets)
+                    {
+                        relations.Add((entity.Blueprint, entity.Identifier, name, target, t));
+                    }
                 }
             }
         }
 
         if (relations.Count > 0)
         {
-            await using var relate = Command(
-                connection,
-                $"INSERT INTO {_s}.relations SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) ON CONFLICT DO NOTHING",
+            // Distinct rows, and none left for these sources: a plain INSERT, no conflict handling needed.
+            batch.BatchCommands.Add(BatchCommand(
+                $"INSERT INTO {_s}.relations SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])",
                 TextArray(relations.Select(r => r.Bp)),
                 TextArray(relations.Select(r => r.Id)),
                 TextArray(relations.Select(r => r.Name)),
                 TextArray(relations.Select(r => r.TargetBp)),
-                TextArray(relations.Select(r => r.TargetId)));
-            await relate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                TextArray(relations.Select(r => r.TargetId))));
         }
 
-        long last = 0;
         if (kinds.Count > 0)
         {
             // Change sequence numbers are taken under one lock held to the commit, so they are committed in order
-            // and a watcher that has read up to N never later finds a change below N.
-            await using (var lockChanges = Command(connection, $"SELECT pg_advisory_xact_lock(hashtext('port.changes:{_s}'))"))
-            {
-                await lockChanges.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            await using var log = Command(
-                connection,
-                $"WITH c AS (INSERT INTO {_s}.changes (kind, blueprint, identifier, json) SELECT * FROM unnest($1::smallint[], $2::text[], $3::text[], $4::jsonb[]) RETURNING seq) "
-                + $"SELECT max(seq) FROM c",
+            // and a watcher that has read up to N never later finds a change below N. The entity is copied from its
+            // row (already jsonb), not sent and parsed a second time.
+            batch.BatchCommands.Add(BatchCommand($"SELECT pg_advisory_xact_lock(hashtext('port.changes:{_s}'))"));
+            batch.BatchCommands.Add(BatchCommand(
+                $"WITH c AS (INSERT INTO {_s}.changes (kind, blueprint, identifier, json) "
+                + $"SELECT k.kind, k.bp, k.id, e.json FROM unnest($1::smallint[], $2::text[], $3::text[]) WITH ORDINALITY k(kind, bp, id, n) "
+                + $"LEFT JOIN {_s}.entities e ON k.kind <> {Deleted} AND e.blueprint = k.bp AND e.identifier = k.id ORDER BY k.n RETURNING seq) "
+                + $"SELECT m, pg_notify('{ChannelName}', m::text) FROM (SELECT max(seq) AS m FROM c) x",
                 new NpgsqlParameter { Value = kinds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint },
                 TextArray(changedKeys.Select(k => k.Blueprint)),
-                TextArray(changedKeys.Select(k => k.Identifier)),
-                new NpgsqlParameter { Value = changedJson.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-            last = (long)(await log.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-            await using var notify = Command(connection, $"SELECT pg_notify('{ChannelName}', $1)", Text(last.ToString(CultureInfo.InvariantCulture)));
-            await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                TextArray(changedKeys.Select(k => k.Identifier))));
+        }
+
+        long last = 0;
+        if (batch.BatchCommands.Count > 0)
+        {
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            do
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (reader.FieldCount == 2 && !reader.IsDBNull(0))
+                    {
+                        last = reader.GetInt64(0);
+                    }
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         Advance(last);
+    }
+
+    /// <summary>
+    /// Locks the rows of the entities the change set expects (in key order) and returns those whose content hash
+    /// differs; an entity expected absent is checked by the upsert, which reports whether it created the row.
+    /// </summary>
+    private async Task<List<EntityKey>> CheckExpectedAsync(NpgsqlConnection connection, IReadOnlyDictionary<EntityKey, string?> expected, CancellationToken cancellationToken)
+    {
+        var conflicts = new List<EntityKey>();
+        var present = expected.Where(e => e.Value is not null)
+            .OrderBy(e => e.Key.Blueprint, StringComparer.Ordinal).ThenBy(e => e.Key.Identifier, StringComparer.Ordinal).ToList();
+        if (present.Count == 0)
+        {
+            return conflicts;
+        }
+
+        var stored = new Dictionary<EntityKey, string?>();
+        await using (var command = Command(
+            connection,
+            $"SELECT blueprint, identifier, content_hash FROM {_s}.entities WHERE (blueprint, identifier) IN (SELECT * FROM unnest($1::text[], $2::text[])) "
+            + "ORDER BY blueprint COLLATE \"C\", identifier COLLATE \"C\" FOR UPDATE",
+            TextArray(present.Select(e => e.Key.Blueprint)),
+            TextArray(present.Select(e => e.Key.Identifier))))
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                stored[new EntityKey(reader.GetString(0), reader.GetString(1))] = reader.IsDBNull(2) ? null : reader.GetString(2);
+            }
+        }
+
+        foreach (var (key, hash) in present)
+        {
+            if (!stored.TryGetValue(key, out var actual) || actual != hash)
+            {
+                conflicts.Add(key);
+            }
+        }
+
+        return conflicts;
+    }
+
+    private static NpgsqlBatchCommand BatchCommand(string sql, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
+
+    /// <summary>The columns of the upserted rows, computed once for every attempt of a change set.</summary>
+    private sealed class UpsertRows(int capacity)
+    {
+        private readonly List<string> _blueprints = new(capacity);
+        private readonly List<string> _identifiers = new(capacity);
+        private readonly List<string> _json = new(capacity);
+        private readonly List<string?> _created = new(capacity);
+        private readonly List<string?> _integrations = new(capacity);
+        private readonly List<string?> _kinds = new(capacity);
+        private readonly List<string> _hashes = new(capacity);
+
+        public void Add(Entity entity, string json)
+        {
+            _blueprints.Add(entity.Blueprint);
+            _identifiers.Add(entity.Identifier);
+            _json.Add(json);
+            _created.Add(entity.CreatedAt?.ToString("O", CultureInfo.InvariantCulture));
+            _integrations.Add(entity.DataSource?.Integration);
+            _kinds.Add(entity.DataSource?.Kind);
+            _hashes.Add(EntityContentHash.Compute(entity));
+        }
+
+        public NpgsqlParameter[] Parameters(int start, int count) =>
+        [
+            TextArray(_blueprints.GetRange(start, count)),
+            TextArray(_identifiers.GetRange(start, count)),
+            new NpgsqlParameter { Value = _json.GetRange(start, count).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
+            TextArray(_created.GetRange(start, count)),
+            TextArray(_integrations.GetRange(start, count)),
+            TextArray(_kinds.GetRange(start, count)),
+            TextArray(_hashes.GetRange(start, count)),
+        ];
     }
 
     private string ChannelName => "port_changes_" + _s;
