@@ -18,10 +18,11 @@ public sealed partial class PostgreSqlEntityStore
 
     /// <inheritdoc/>
     /// <remarks>
-    /// The rows of the change set are locked in key order, so concurrent change sets touching the same entities wait for
-    /// each other instead of deadlocking, and one ends up whole. <see cref="EntityChangeSet.ExpectedContentHashes"/> are
-    /// checked under those locks (a compare-and-swap on the <c>content_hash</c> column): when another instance changed an
-    /// entity since it was read, nothing is written and an <see cref="EntityConflictException"/> says which.
+    /// A change set is one transaction sent as one batch. Change sets of one schema commit one at a time (they take the
+    /// change feed's order lock first), so concurrent change sets on the same entities end in one of them, whole, and
+    /// never deadlock on each other. <see cref="EntityChangeSet.ExpectedContentHashes"/> are checked under row locks
+    /// (a compare-and-swap on the <c>content_hash</c> column): when another instance changed an entity since it was
+    /// read, nothing is written and an <see cref="EntityConflictException"/> says which.
     /// </remarks>
     /// <exception cref="EntityConflictException">An entity no longer has the content hash the change set expected; nothing was written.</exception>
     /// <exception cref="PortException">
@@ -77,193 +78,144 @@ public sealed partial class PostgreSqlEntityStore
         await PruneAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Writes a change set in one batch (one round trip, then the commit): the feed's order lock, the expected hashes
+    /// checked under row locks, the upserts with their change rows, the deletes with theirs, the relation rows, and the
+    /// notification. Conflicts are found in the results and roll the whole transaction back.
+    /// </summary>
     private async Task ApplyOnceAsync(List<Entity> upserts, UpsertRows rows, List<EntityKey> deletes, IReadOnlyDictionary<EntityKey, string?> expected, CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var targets = await RelationTargetsAsync(connection, cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var conflicts = await CheckExpectedAsync(connection, expected, cancellationToken).ConfigureAwait(false);
-        if (conflicts.Count > 0)
+        if (upserts.Count == 0 && deletes.Count == 0)
         {
-            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-            throw new EntityConflictException(conflicts);
+            return;
         }
 
-        var kinds = new List<short>(upserts.Count + deletes.Count);
-        var changedKeys = new List<EntityKey>(upserts.Count + deletes.Count);
-        var replaced = new List<EntityKey>();
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection, transaction);
 
+        // Change sequence numbers are taken under one lock held to the commit, so they are committed in order and a
+        // watcher that has read up to N never later finds a change below N. It is taken first, before any row lock, so
+        // change sets of one schema commit one at a time and never deadlock on each other.
+        batch.BatchCommands.Add(BatchCommand($"SELECT pg_advisory_xact_lock(hashtext('port.changes:{_s}'))"));
+
+        var present = expected.Where(e => e.Value is not null)
+            .OrderBy(e => e.Key.Blueprint, StringComparer.Ordinal).ThenBy(e => e.Key.Identifier, StringComparer.Ordinal).ToList();
+        var checkIndex = -1;
+        if (present.Count > 0)
+        {
+            checkIndex = batch.BatchCommands.Count;
+            batch.BatchCommands.Add(BatchCommand(
+                $"SELECT blueprint, identifier, content_hash FROM {_s}.entities WHERE (blueprint, identifier) IN (SELECT * FROM unnest($1::text[], $2::text[])) "
+                + "ORDER BY blueprint COLLATE \"C\", identifier COLLATE \"C\" FOR UPDATE",
+                TextArray(present.Select(e => e.Key.Blueprint)),
+                TextArray(present.Select(e => e.Key.Identifier))));
+        }
+
+        var absent = expected.Where(e => e.Value is null).Select(e => e.Key).ToList();
+        var upsertIndexes = new List<int>();
         for (var start = 0; start < upserts.Count; start += UpsertChunk)
         {
+            // The rows are upserted in key order (the row locks with them), and each change row copies its entity from
+            // the row (already jsonb) rather than receiving and parsing it a second time. The statement answers with the
+            // entities expected absent that it found.
             var count = Math.Min(UpsertChunk, upserts.Count - start);
-            await using var upsert = Command(
-                connection,
-                $"INSERT INTO {_s}.entities AS e (blueprint, identifier, json, created_at, source_integration, source_kind, content_hash) "
+            upsertIndexes.Add(batch.BatchCommands.Count);
+            batch.BatchCommands.Add(BatchCommand(
+                $"WITH up AS (INSERT INTO {_s}.entities AS e (blueprint, identifier, json, created_at, source_integration, source_kind, content_hash) "
                 + "SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::text[], $6::text[], $7::text[]) "
                 + "ON CONFLICT (blueprint, identifier) DO UPDATE SET json = EXCLUDED.json, created_at = EXCLUDED.created_at, "
                 + "source_integration = EXCLUDED.source_integration, source_kind = EXCLUDED.source_kind, content_hash = EXCLUDED.content_hash "
-                + "RETURNING (xmax = 0)",
-                rows.Parameters(start, count));
-            await using var reader = await upsert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            var i = start;
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                // RETURNING gives the rows in the order of the input.
-                var key = new EntityKey(upserts[i].Blueprint, upserts[i].Identifier);
-                var created = reader.GetBoolean(0);
-                if (!created)
-                {
-                    replaced.Add(key);
-                    if (expected.TryGetValue(key, out var hash) && hash is null)
-                    {
-                        // Expected not to exist: another instance created it after this change set was decided.
-                        conflicts.Add(key);
-                    }
-                }
-
-                kinds.Add(created ? Created : Updated);
-                changedKeys.Add(key);
-                i++;
-            }
-        }
-
-        if (conflicts.Count > 0)
-        {
-            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-            throw new EntityConflictException([.. conflicts.Distinct()]);
+                + "RETURNING e.blueprint, e.identifier, e.json, (xmax = 0) AS created), "
+                + $"c AS (INSERT INTO {_s}.changes (kind, blueprint, identifier, json) SELECT CASE WHEN created THEN {Created} ELSE {Updated} END, blueprint, identifier, json FROM up) "
+                + "SELECT up.blueprint, up.identifier FROM up JOIN unnest($8::text[], $9::text[]) x(bp, id) ON up.blueprint = x.bp AND up.identifier = x.id WHERE NOT up.created",
+                [.. rows.Parameters(start, count), TextArray(absent.Select(k => k.Blueprint)), TextArray(absent.Select(k => k.Identifier))]));
         }
 
         if (deletes.Count > 0)
         {
-            await using var delete = Command(
-                connection,
-                $"DELETE FROM {_s}.entities e USING unnest($1::text[], $2::text[]) k(bp, id) WHERE e.blueprint = k.bp AND e.identifier = k.id RETURNING e.blueprint, e.identifier",
-                TextArray(deletes.Select(k => k.Blueprint)),
-                TextArray(deletes.Select(k => k.Identifier)));
-            await using var reader = await delete.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var key = new EntityKey(reader.GetString(0), reader.GetString(1));
-                kinds.Add(Deleted);
-                changedKeys.Add(key);
-                replaced.Add(key);
-            }
-        }
-
-        await using var batch = new NpgsqlBatch(connection, transaction);
-
-        // The entity rows are locked above, so the relations of each are replaced by one change set at a time. An entity
-        // this change set created has no relation rows yet: only those it replaced or deleted are cleared.
-        if (replaced.Count > 0)
-        {
             batch.BatchCommands.Add(BatchCommand(
-                $"DELETE FROM {_s}.relations r WHERE (r.source_blueprint, r.source_identifier) IN (SELECT * FROM unnest($1::text[], $2::text[]))",
-                TextArray(replaced.Select(k => k.Blueprint)),
-                TextArray(replaced.Select(k => k.Identifier))));
+                $"WITH d AS (DELETE FROM {_s}.entities e USING unnest($1::text[], $2::text[]) k(bp, id) WHERE e.blueprint = k.bp AND e.identifier = k.id RETURNING e.blueprint, e.identifier) "
+                + $"INSERT INTO {_s}.changes (kind, blueprint, identifier) SELECT {Deleted}, blueprint, identifier FROM d",
+                TextArray(deletes.Select(k => k.Blueprint)),
+                TextArray(deletes.Select(k => k.Identifier))));
         }
 
-        var relations = new HashSet<(string Bp, string Id, string Name, string TargetBp, string TargetId)>();
+        // The entity rows are locked above, so the relations of each are replaced by one change set at a time.
+        var sources = upserts.Select(e => new EntityKey(e.Blueprint, e.Identifier)).Concat(deletes).ToList();
+        batch.BatchCommands.Add(BatchCommand(
+            $"DELETE FROM {_s}.relations r WHERE (r.source_blueprint, r.source_identifier) IN (SELECT * FROM unnest($1::text[], $2::text[]))",
+            TextArray(sources.Select(k => k.Blueprint)),
+            TextArray(sources.Select(k => k.Identifier))));
+
+        var relations = new HashSet<(string Bp, string Id, string Name, string Target)>();
         foreach (var entity in upserts)
         {
             foreach (var (name, relation) in entity.Relations)
             {
-                if (targets.TryGetValue((entity.Blueprint, name), out var target))
+                foreach (var target in relation.Targets)
                 {
-                    foreach (var t in relation.Targets)
-                    {
-                        relations.Add((entity.Blueprint, entity.Identifier, name, target, t));
-                    }
+                    relations.Add((entity.Blueprint, entity.Identifier, name, target));
                 }
             }
         }
 
         if (relations.Count > 0)
         {
-            // Distinct rows, and none left for these sources: a plain INSERT, no conflict handling needed.
+            // Distinct rows, and none left for these sources: a plain INSERT. The target blueprint is the blueprint's, as
+            // it is in this transaction; relations the blueprint does not define are not kept.
             batch.BatchCommands.Add(BatchCommand(
-                $"INSERT INTO {_s}.relations SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])",
+                $"INSERT INTO {_s}.relations SELECT r.bp, r.id, r.name, b.json -> 'relations' -> r.name ->> 'target', r.target "
+                + $"FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) r(bp, id, name, target) JOIN {_s}.blueprints b ON b.identifier = r.bp "
+                + "WHERE (b.json -> 'relations' -> r.name ->> 'target') IS NOT NULL",
                 TextArray(relations.Select(r => r.Bp)),
                 TextArray(relations.Select(r => r.Id)),
                 TextArray(relations.Select(r => r.Name)),
-                TextArray(relations.Select(r => r.TargetBp)),
-                TextArray(relations.Select(r => r.TargetId))));
+                TextArray(relations.Select(r => r.Target))));
         }
 
-        if (kinds.Count > 0)
-        {
-            // Change sequence numbers are taken under one lock held to the commit, so they are committed in order
-            // and a watcher that has read up to N never later finds a change below N. The entity is copied from its
-            // row (already jsonb), not sent and parsed a second time.
-            batch.BatchCommands.Add(BatchCommand($"SELECT pg_advisory_xact_lock(hashtext('port.changes:{_s}'))"));
-            batch.BatchCommands.Add(BatchCommand(
-                $"WITH c AS (INSERT INTO {_s}.changes (kind, blueprint, identifier, json) "
-                + $"SELECT k.kind, k.bp, k.id, e.json FROM unnest($1::smallint[], $2::text[], $3::text[]) WITH ORDINALITY k(kind, bp, id, n) "
-                + $"LEFT JOIN {_s}.entities e ON k.kind <> {Deleted} AND e.blueprint = k.bp AND e.identifier = k.id ORDER BY k.n RETURNING seq) "
-                + $"SELECT m, pg_notify('{ChannelName}', m::text) FROM (SELECT max(seq) AS m FROM c) x",
-                new NpgsqlParameter { Value = kinds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint },
-                TextArray(changedKeys.Select(k => k.Blueprint)),
-                TextArray(changedKeys.Select(k => k.Identifier))));
-        }
+        var notifyIndex = batch.BatchCommands.Count;
+        batch.BatchCommands.Add(BatchCommand($"SELECT m, pg_notify('{ChannelName}', m::text) FROM (SELECT coalesce(max(seq), 0) AS m FROM {_s}.changes) x"));
 
+        var conflicts = new List<EntityKey>();
+        var stored = new Dictionary<EntityKey, string?>();
         long last = 0;
-        if (batch.BatchCommands.Count > 0)
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var index = 0;
             do
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    if (reader.FieldCount == 2 && !reader.IsDBNull(0))
+                    if (index == checkIndex)
+                    {
+                        stored[new EntityKey(reader.GetString(0), reader.GetString(1))] = reader.IsDBNull(2) ? null : reader.GetString(2);
+                    }
+                    else if (upsertIndexes.Contains(index))
+                    {
+                        // Expected not to exist: another instance created it after this change set was decided.
+                        conflicts.Add(new EntityKey(reader.GetString(0), reader.GetString(1)));
+                    }
+                    else if (index == notifyIndex)
                     {
                         last = reader.GetInt64(0);
                     }
                 }
+
+                index++;
             }
             while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
         }
 
+        conflicts.InsertRange(0, present.Where(e => !stored.TryGetValue(e.Key, out var hash) || hash != e.Value).Select(e => e.Key));
+        if (conflicts.Count > 0)
+        {
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            throw new EntityConflictException([.. conflicts.Distinct()]);
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         Advance(last);
-    }
-
-    /// <summary>
-    /// Locks the rows of the entities the change set expects (in key order) and returns those whose content hash
-    /// differs; an entity expected absent is checked by the upsert, which reports whether it created the row.
-    /// </summary>
-    private async Task<List<EntityKey>> CheckExpectedAsync(NpgsqlConnection connection, IReadOnlyDictionary<EntityKey, string?> expected, CancellationToken cancellationToken)
-    {
-        var conflicts = new List<EntityKey>();
-        var present = expected.Where(e => e.Value is not null)
-            .OrderBy(e => e.Key.Blueprint, StringComparer.Ordinal).ThenBy(e => e.Key.Identifier, StringComparer.Ordinal).ToList();
-        if (present.Count == 0)
-        {
-            return conflicts;
-        }
-
-        var stored = new Dictionary<EntityKey, string?>();
-        await using (var command = Command(
-            connection,
-            $"SELECT blueprint, identifier, content_hash FROM {_s}.entities WHERE (blueprint, identifier) IN (SELECT * FROM unnest($1::text[], $2::text[])) "
-            + "ORDER BY blueprint COLLATE \"C\", identifier COLLATE \"C\" FOR UPDATE",
-            TextArray(present.Select(e => e.Key.Blueprint)),
-            TextArray(present.Select(e => e.Key.Identifier))))
-        {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                stored[new EntityKey(reader.GetString(0), reader.GetString(1))] = reader.IsDBNull(2) ? null : reader.GetString(2);
-            }
-        }
-
-        foreach (var (key, hash) in present)
-        {
-            if (!stored.TryGetValue(key, out var actual) || actual != hash)
-            {
-                conflicts.Add(key);
-            }
-        }
-
-        return conflicts;
     }
 
     private static NpgsqlBatchCommand BatchCommand(string sql, params NpgsqlParameter[] parameters)
@@ -308,25 +260,6 @@ public sealed partial class PostgreSqlEntityStore
     }
 
     private string ChannelName => "port_changes_" + _s;
-
-    /// <summary>Where each blueprint's relations point: (blueprint, relation) to the target blueprint.</summary>
-    private async Task<Dictionary<(string, string), string>> RelationTargetsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        var targets = new Dictionary<(string, string), string>();
-        await using var command = Command(
-            connection,
-            $"SELECT b.identifier, r.key, r.value ->> 'target' FROM {_s}.blueprints b, jsonb_each(CASE WHEN jsonb_typeof(b.json -> 'relations') = 'object' THEN b.json -> 'relations' ELSE '{{}}'::jsonb END) r");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (!reader.IsDBNull(2))
-            {
-                targets[(reader.GetString(0), reader.GetString(1))] = reader.GetString(2);
-            }
-        }
-
-        return targets;
-    }
 
     /// <summary>Deletes changes older than the retention, at most once a minute per store instance.</summary>
     private async Task PruneAsync(CancellationToken cancellationToken)

@@ -260,7 +260,7 @@ public sealed class PostgreSqlEntityStoreTests : IAsyncLifetime
         }
 
         var write = catalog.UpsertEntitiesAsync([.. Enumerable.Range(0, 1_000).Select(i => new Entity { Identifier = $"item-{i}", Blueprint = "item" })], cancellationToken: token);
-        await WaitForAsync($"SELECT count(*) FROM pg_stat_activity WHERE application_name = '{name}' AND query LIKE 'INSERT INTO {_schema}.entities%' AND state = 'active'", token);
+        await WaitForAsync($"SELECT count(*) FROM pg_stat_activity WHERE application_name = '{name}' AND query LIKE 'WITH up AS (INSERT INTO {_schema}.entities%' AND state = 'active'", token);
         await using (var open = _dataSource.CreateCommand($"UPDATE {_schema}.gate SET n = 1"))
         {
             await open.ExecuteNonQueryAsync(token);
