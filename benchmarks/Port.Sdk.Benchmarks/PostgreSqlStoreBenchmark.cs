@@ -169,12 +169,12 @@ public class PostgreSqlStoreBenchmark
         Relations = new Dictionary<string, EntityRelation> { ["team"] = EntityRelation.To($"team-{i % 1_000}") },
     };
 
-    /// <summary>In process, so the catalog built once serves every benchmark of a store; 1 warm-up and 5 iterations.</summary>
+    /// <summary>In process, so the catalog built once serves every benchmark of a store; 1 warm-up and 5 iterations; a case may run 30 minutes (the default 5 is less than a 200,000-item resync and its setup on a loaded machine).</summary>
     internal sealed class InProcessConfig : ManualConfig
     {
         public InProcessConfig()
         {
-            AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(5));
+            AddJob(Job.Default.WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(30), logOutput: true)).WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(5));
         }
     }
 }
