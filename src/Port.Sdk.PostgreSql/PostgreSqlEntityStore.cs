@@ -59,6 +59,7 @@ public sealed partial class PostgreSqlEntityStore : IEntityStore, IResyncLock, I
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(_options.MaxWriteRetries, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(_options.MaxReadRetries, nameof(options));
         _dataSource = dataSource;
         _ownsDataSource = ownsDataSource;
         _s = _options.Schema!;
@@ -78,9 +79,13 @@ public sealed partial class PostgreSqlEntityStore : IEntityStore, IResyncLock, I
     public async Task<Blueprint?> GetBlueprintAsync(string identifier, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(identifier);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, $"SELECT json::text FROM {_s}.blueprints WHERE identifier = $1", Text(identifier));
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json ? PortJson.ReadBlueprint(json) : null;
+        return await ReadAsync(
+            async connection =>
+            {
+                await using var command = Command(connection, $"SELECT json::text FROM {_s}.blueprints WHERE identifier = $1", Text(identifier));
+                return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json ? PortJson.ReadBlueprint(json) : null;
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -119,24 +124,29 @@ public sealed partial class PostgreSqlEntityStore : IEntityStore, IResyncLock, I
     {
         ArgumentNullException.ThrowIfNull(blueprint);
         ArgumentNullException.ThrowIfNull(identifier);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, $"SELECT json::text FROM {_s}.entities WHERE blueprint = $1 AND identifier = $2", Text(blueprint), Text(identifier));
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json ? PortJson.ReadEntity(json) : null;
+        return await ReadAsync(
+            async connection =>
+            {
+                await using var command = Command(connection, $"SELECT json::text FROM {_s}.entities WHERE blueprint = $1 AND identifier = $2", Text(blueprint), Text(identifier));
+                return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json ? PortJson.ReadEntity(json) : null;
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// A transient failure before the first entity is read (a dropped connection, a failover) is retried on a new
+    /// connection, up to <see cref="PostgreSqlStoreOptions.MaxReadRetries"/> times; one after entities were streamed is
+    /// thrown, as a retry would stream them again.
+    /// </remarks>
     public async IAsyncEnumerable<Entity> QueryAsync(EntityQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var (sql, parameters, recheck) = await PlanAsync(connection, query, "e.json::text", cancellationToken).ConfigureAwait(false);
-        var evaluator = recheck ? await EvaluatorAsync(connection, query.Filter!, cancellationToken).ConfigureAwait(false) : null;
-        await using var command = Command(connection, sql, [.. parameters]);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        await using var cursor = await OpenCursorAsync(connection => PrepareQueryAsync(connection, query, stampsOnly: false, cancellationToken), cancellationToken).ConfigureAwait(false);
+        for (var more = cursor.HasRow; more; more = await cursor.Reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var entity = PortJson.ReadEntity(reader.GetString(0));
-            if (evaluator is null || evaluator.Matches(entity, query.Filter!))
+            var entity = PortJson.ReadEntity(cursor.Reader.GetString(0));
+            if (cursor.State is not { } recheck || recheck.Matches(entity, query.Filter!))
             {
                 yield return entity;
             }
@@ -147,49 +157,51 @@ public sealed partial class PostgreSqlEntityStore : IEntityStore, IResyncLock, I
     public async Task<IReadOnlyDictionary<EntityKey, EntityStamp>> GetStampsAsync(IEnumerable<EntityKey> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        var stamps = new Dictionary<EntityKey, EntityStamp>();
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var chunk in keys.Distinct().Chunk(5_000))
-        {
-            await using var command = Command(
-                connection,
-                $"SELECT e.blueprint, e.identifier, e.created_at, e.source_integration, e.source_kind, e.content_hash FROM {_s}.entities e "
-                + "JOIN unnest($1::text[], $2::text[]) k(bp, id) ON e.blueprint = k.bp AND e.identifier = k.id",
-                TextArray(chunk.Select(k => k.Blueprint)),
-                TextArray(chunk.Select(k => k.Identifier)));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var chunks = keys.Distinct().Chunk(5_000).ToList();
+        return await ReadAsync<IReadOnlyDictionary<EntityKey, EntityStamp>>(
+            async connection =>
             {
-                stamps[new EntityKey(reader.GetString(0), reader.GetString(1))] = ReadStamp(reader, 2);
-            }
-        }
+                var stamps = new Dictionary<EntityKey, EntityStamp>();
+                foreach (var chunk in chunks)
+                {
+                    await using var command = Command(
+                        connection,
+                        $"SELECT e.blueprint, e.identifier, e.created_at, e.source_integration, e.source_kind, e.content_hash FROM {_s}.entities e "
+                        + "JOIN unnest($1::text[], $2::text[]) k(bp, id) ON e.blueprint = k.bp AND e.identifier = k.id",
+                        TextArray(chunk.Select(k => k.Blueprint)),
+                        TextArray(chunk.Select(k => k.Identifier)));
+                    await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        stamps[new EntityKey(reader.GetString(0), reader.GetString(1))] = ReadStamp(reader, 2);
+                    }
+                }
 
-        return stamps;
+                return stamps;
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
     public async IAsyncEnumerable<KeyValuePair<EntityKey, EntityStamp>> QueryStampsAsync(EntityQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var (sql, parameters, recheck) = await PlanAsync(connection, query, "e.blueprint, e.identifier, e.created_at, e.source_integration, e.source_kind, e.content_hash", cancellationToken).ConfigureAwait(false);
-        if (recheck)
+        await using var cursor = await OpenCursorAsync(connection => PrepareQueryAsync(connection, query, stampsOnly: true, cancellationToken), cancellationToken).ConfigureAwait(false);
+        for (var more = cursor.HasRow; more; more = await cursor.Reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            // The rest of the query needs whole entities: read them, as QueryAsync does.
-            await connection.CloseAsync().ConfigureAwait(false);
-            await foreach (var entity in QueryAsync(query, cancellationToken).ConfigureAwait(false))
+            if (cursor.State is { } recheck)
             {
-                yield return new(new EntityKey(entity.Blueprint, entity.Identifier), EntityStamp.Of(entity));
+                // The rest of the query needs whole entities: they were read, as QueryAsync reads them.
+                var entity = PortJson.ReadEntity(cursor.Reader.GetString(0));
+                if (recheck.Matches(entity, query.Filter!))
+                {
+                    yield return new(new EntityKey(entity.Blueprint, entity.Identifier), EntityStamp.Of(entity));
+                }
             }
-
-            yield break;
-        }
-
-        await using var command = Command(connection, sql, [.. parameters]);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            yield return new(new EntityKey(reader.GetString(0), reader.GetString(1)), ReadStamp(reader, 2));
+            else
+            {
+                yield return new(new EntityKey(cursor.Reader.GetString(0), cursor.Reader.GetString(1)), ReadStamp(cursor.Reader, 2));
+            }
         }
     }
 
@@ -197,9 +209,13 @@ public sealed partial class PostgreSqlEntityStore : IEntityStore, IResyncLock, I
     public async Task<long> CountAsync(string blueprint, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(blueprint);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, $"SELECT count(*) FROM {_s}.entities WHERE blueprint = $1", Text(blueprint));
-        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        return await ReadAsync(
+            async connection =>
+            {
+                await using var command = Command(connection, $"SELECT count(*) FROM {_s}.entities WHERE blueprint = $1", Text(blueprint));
+                return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Disposes the data source when the store created it.</summary>
@@ -221,12 +237,28 @@ public sealed partial class PostgreSqlEntityStore : IEntityStore, IResyncLock, I
         }
     }
 
-    /// <summary>The SQL of a query, its parameters, and whether the rows must be re-checked in memory.</summary>
-    private async Task<(string Sql, List<NpgsqlParameter> Parameters, bool Recheck)> PlanAsync(NpgsqlConnection connection, EntityQuery query, string columns, CancellationToken cancellationToken)
+    /// <summary>
+    /// The command of a query, and the evaluator that re-checks its rows in memory when SQL is not exact (the rows are
+    /// then whole entities; otherwise, with <paramref name="stampsOnly"/>, the stamp columns).
+    /// </summary>
+    private async Task<(NpgsqlCommand Command, SearchEvaluator? State)> PrepareQueryAsync(NpgsqlConnection connection, EntityQuery query, bool stampsOnly, CancellationToken cancellationToken)
+    {
+        var (from, parameters, recheck) = await PlanAsync(connection, query, cancellationToken).ConfigureAwait(false);
+        if (recheck)
+        {
+            return (Command(connection, "SELECT e.json::text " + from, [.. parameters]), await EvaluatorAsync(connection, query.Filter!, cancellationToken).ConfigureAwait(false));
+        }
+
+        var columns = stampsOnly ? "e.blueprint, e.identifier, e.created_at, e.source_integration, e.source_kind, e.content_hash" : "e.json::text";
+        return (Command(connection, $"SELECT {columns} {from}", [.. parameters]), null);
+    }
+
+    /// <summary>The SQL of a query from its FROM on, its parameters, and whether the rows must be re-checked in memory.</summary>
+    private async Task<(string From, List<NpgsqlParameter> Parameters, bool Recheck)> PlanAsync(NpgsqlConnection connection, EntityQuery query, CancellationToken cancellationToken)
     {
         var relationNames = query.Filter is null ? new HashSet<string>() : await RelationNamesAsync(connection, cancellationToken).ConfigureAwait(false);
         var translator = new PostgreSqlTranslator(_s, relationNames);
-        var sql = new StringBuilder($"SELECT {columns} FROM {_s}.entities e WHERE true");
+        var sql = new StringBuilder($"FROM {_s}.entities e WHERE true");
         if (query.Blueprint is not null)
         {
             sql.Append(" AND e.blueprint = ").Append(translator.Add(query.Blueprint, NpgsqlDbType.Text));
@@ -260,19 +292,20 @@ public sealed partial class PostgreSqlEntityStore : IEntityStore, IResyncLock, I
         return names;
     }
 
-    private async Task<List<Blueprint>> ReadBlueprintsAsync(CancellationToken cancellationToken)
-    {
-        var blueprints = new List<Blueprint>();
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, $"SELECT json::text FROM {_s}.blueprints");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+    private Task<List<Blueprint>> ReadBlueprintsAsync(CancellationToken cancellationToken) => ReadAsync(
+        async connection =>
         {
-            blueprints.Add(PortJson.ReadBlueprint(reader.GetString(0)));
-        }
+            var blueprints = new List<Blueprint>();
+            await using var command = Command(connection, $"SELECT json::text FROM {_s}.blueprints");
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                blueprints.Add(PortJson.ReadBlueprint(reader.GetString(0)));
+            }
 
-        return blueprints;
-    }
+            return blueprints;
+        },
+        cancellationToken);
 
     /// <summary>The in-memory evaluator for exact results, with <c>relatedTo</c> rules resolved through the relations table.</summary>
     private async Task<SearchEvaluator> EvaluatorAsync(NpgsqlConnection connection, SearchRule filter, CancellationToken cancellationToken)
@@ -304,6 +337,12 @@ public sealed partial class PostgreSqlEntityStore : IEntityStore, IResyncLock, I
         };
     }
 
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        await _migrated.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private static EntityStamp ReadStamp(NpgsqlDataReader reader, int first)
     {
         DateTimeOffset? created = reader.IsDBNull(first) ? null : DateTimeOffset.Parse(reader.GetString(first), System.Globalization.CultureInfo.InvariantCulture);
@@ -311,11 +350,6 @@ public sealed partial class PostgreSqlEntityStore : IEntityStore, IResyncLock, I
         return new EntityStamp(created, source) { ContentHash = reader.IsDBNull(first + 3) ? null : reader.GetString(first + 3) };
     }
 
-    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        await _migrated.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-    }
 
     /// <summary>
     /// Brings the schema to <see cref="SchemaVersion"/> in one transaction, under an advisory lock so that instances

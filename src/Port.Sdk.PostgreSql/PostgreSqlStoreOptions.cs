@@ -21,6 +21,14 @@ public sealed class PostgreSqlStoreOptions
     /// <value>The default value is 3.</value>
     public int MaxWriteRetries { get; set; } = 3;
 
+    /// <summary>
+    /// Gets or sets how many times a read is run again on a new connection after a transient failure (a dropped
+    /// connection, a failover). A query is retried only until its first row is read: one that fails after streaming rows
+    /// throws, as a retry would stream them again.
+    /// </summary>
+    /// <value>The default value is 3.</value>
+    public int MaxReadRetries { get; set; } = 3;
+
     /// <summary>Gets or sets how long the change feed keeps a change: a watcher that resumes from an older point gets an error.</summary>
     /// <value>The default value is 24 hours.</value>
     public TimeSpan ChangeRetention { get; set; } = TimeSpan.FromHours(24);

@@ -108,6 +108,34 @@ public sealed class MultiInstanceTests : IAsyncLifetime
         Assert.Equal("change Deleted item/a ", await ReadUntilAsync(watcher, "change"));
     }
 
+    /// <summary>
+    /// Two processes merge different properties into one entity at the same time, one merge per property: every
+    /// property of both is there at the end (a read-merge-write without the store's check loses some).
+    /// </summary>
+    [Fact]
+    public async Task TwoProcessesMergeDifferentPropertiesOfOneEntity_NoneIsLost()
+    {
+        const int Merges = 25;
+        using var catalog = new PortCatalog(_store);
+        var properties = string.Join(", ", Enumerable.Range(0, Merges).SelectMany(i => (string[])[$"\"a{i}\": {{ \"type\": \"number\" }}", $"\"b{i}\": {{ \"type\": \"number\" }}"]));
+        await catalog.RegisterBlueprintAsync(PortJson.ReadBlueprint($$"""{ "identifier": "thing", "schema": { "properties": { {{properties}} } } }"""), _timeout);
+        await catalog.UpsertEntityAsync(new Entity { Identifier = "shared", Blueprint = "thing" }, cancellationToken: _timeout);
+
+        var first = Start("merge", Database.Value, _schema, "a", Merges.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var second = Start("merge", Database.Value, _schema, "b", Merges.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await ReadUntilAsync(first, "ready");
+        await ReadUntilAsync(second, "ready");
+        await first.StandardInput.WriteLineAsync();
+        await second.StandardInput.WriteLineAsync();
+        Assert.Equal($"merged {Merges}", await ReadUntilAsync(first, "merged"));
+        Assert.Equal($"merged {Merges}", await ReadUntilAsync(second, "merged"));
+
+        var shared = await _store.GetEntityAsync("thing", "shared", _timeout);
+        Assert.NotNull(shared);
+        var expected = Enumerable.Range(0, Merges).SelectMany(i => (string[])[$"a{i}={i}", $"b{i}={i}"]).Order(StringComparer.Ordinal);
+        Assert.Equal(expected, shared.Properties.Select(p => $"{p.Key}={p.Value.GetRawText()}").Order(StringComparer.Ordinal));
+    }
+
     private Process Start(params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };

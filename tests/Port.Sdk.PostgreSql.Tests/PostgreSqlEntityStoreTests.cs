@@ -260,7 +260,7 @@ public sealed class PostgreSqlEntityStoreTests : IAsyncLifetime
         }
 
         var write = catalog.UpsertEntitiesAsync([.. Enumerable.Range(0, 1_000).Select(i => new Entity { Identifier = $"item-{i}", Blueprint = "item" })], cancellationToken: token);
-        await WaitForAsync($"SELECT count(*) FROM pg_stat_activity WHERE application_name = '{name}' AND query LIKE 'INSERT INTO {_schema}.entities%' AND state = 'active'", token);
+        await WaitForAsync($"SELECT count(*) FROM pg_stat_activity WHERE application_name = '{name}' AND query LIKE 'WITH up AS (INSERT INTO {_schema}.entities%' AND state = 'active'", token);
         await using (var open = _dataSource.CreateCommand($"UPDATE {_schema}.gate SET n = 1"))
         {
             await open.ExecuteNonQueryAsync(token);
@@ -278,6 +278,89 @@ public sealed class PostgreSqlEntityStoreTests : IAsyncLifetime
             var ex = await Assert.ThrowsAsync<PortException>(() => write);
             Assert.StartsWith($"Writing 1000 upserts and 0 deletes to the catalog schema '{_schema}' failed 1 times with transient errors", ex.Message, StringComparison.Ordinal);
             Assert.Equal(0, await store.CountAsync("item", token));
+        }
+    }
+
+    /// <summary>A change set whose expected content hashes no longer hold writes nothing and names the entities that changed.</summary>
+    [Fact]
+    public async Task Apply_ExpectedContentChanged_ConflictNamesTheEntities_AndNothingIsWritten()
+    {
+        var store = Instance();
+        var catalog = new PortCatalog(store);
+        await catalog.RegisterBlueprintAsync(new Blueprint { Identifier = "item" }, Timeout);
+        var a = await catalog.UpsertEntityAsync(new Entity { Identifier = "a", Blueprint = "item", Title = "A" }, cancellationToken: Timeout);
+        await catalog.UpsertEntityAsync(new Entity { Identifier = "b", Blueprint = "item", Title = "B" }, cancellationToken: Timeout);
+        var read = EntityContentHash.Compute(a);
+        await catalog.UpsertEntityAsync(a with { Title = "A, changed by another instance" }, cancellationToken: Timeout);
+
+        var stale = new EntityChangeSet
+        {
+            Upserts = [a with { Title = "A2" }, new Entity { Identifier = "b", Blueprint = "item", Title = "B2" }, new Entity { Identifier = "c", Blueprint = "item" }],
+            ExpectedContentHashes = new Dictionary<EntityKey, string?> { [new("item", "a")] = read, [new("item", "c")] = null },
+        };
+        var ex = await Assert.ThrowsAsync<EntityConflictException>(() => store.ApplyAsync(stale, Timeout));
+        Assert.Equal([new EntityKey("item", "a")], ex.Keys);
+        Assert.Equal("The change set was not written: 1 entity changed since it was decided ('item/a'); read again and retry.", ex.Message);
+        Assert.Equal("B", (await store.GetEntityAsync("item", "b", Timeout))!.Title);
+        Assert.Null(await store.GetEntityAsync("item", "c", Timeout));
+
+        // Expected absent, but created meanwhile.
+        var created = new EntityChangeSet
+        {
+            Upserts = [new Entity { Identifier = "b", Blueprint = "item", Title = "B3" }],
+            ExpectedContentHashes = new Dictionary<EntityKey, string?> { [new("item", "b")] = null },
+        };
+        Assert.Equal([new EntityKey("item", "b")], (await Assert.ThrowsAsync<EntityConflictException>(() => store.ApplyAsync(created, Timeout))).Keys);
+        Assert.Equal("B", (await store.GetEntityAsync("item", "b", Timeout))!.Title);
+    }
+
+    /// <summary>
+    /// The connection of a read is cut while the read waits (on a lock the test holds): the read runs again on a new
+    /// connection and succeeds; without retries it is a clear error.
+    /// </summary>
+    [Theory]
+    [InlineData("get", 3)]
+    [InlineData("query", 3)]
+    [InlineData("walk", 3)]
+    [InlineData("get", 0)]
+    public async Task Read_ConnectionCutUnderTheRead_RunsAgainAndSucceeds_OrClearError(string read, int retries)
+    {
+        var name = $"port-reader-{read}-{retries}";
+        var store = Instance(o => o.MaxReadRetries = retries, applicationName: name);
+        var catalog = new PortCatalog(store);
+        await catalog.RegisterBlueprintsAsync([new Blueprint { Identifier = "team" }, PortJson.ReadBlueprint("""{ "identifier": "item", "relations": { "team": { "target": "team" } } }""")], Timeout);
+        await catalog.UpsertEntitiesAsync(
+            [new Entity { Identifier = "t", Blueprint = "team" }, new Entity { Identifier = "a", Blueprint = "item", Title = "A", Relations = new Dictionary<string, EntityRelation> { ["team"] = EntityRelation.To("t") } }],
+            cancellationToken: Timeout);
+        var token = Timeout;
+
+        await using var locker = await _dataSource.OpenConnectionAsync(token);
+        await using var transaction = await locker.BeginTransactionAsync(token);
+        await using (var hold = new NpgsqlCommand($"LOCK TABLE {_schema}.entities IN ACCESS EXCLUSIVE MODE", locker, transaction))
+        {
+            await hold.ExecuteNonQueryAsync(token);
+        }
+
+        Task<string> reading = read switch
+        {
+            "get" => Task.Run(async () => (await store.GetEntityAsync("item", "a", token))!.Title!, token),
+            "query" => Task.Run(async () => string.Join(",", await store.QueryAsync(new EntityQuery { Blueprint = "item" }, token).Select(e => e.Title).ToListAsync(token)), token),
+            _ => Task.Run(async () => string.Join(",", await store.WalkRelationsAsync(new EntityKey("team", "t"), 2, null, token).Select(r => r.Entity.Title).ToListAsync(token)), token),
+        };
+        await WaitForAsync($"SELECT count(*) FROM pg_stat_activity WHERE application_name = '{name}' AND wait_event_type = 'Lock'", token);
+        Assert.Equal(1, await TerminateAsync(name, token, onlyActive: true));
+        await transaction.RollbackAsync(token);
+
+        if (retries > 0)
+        {
+            Assert.Equal("A", await reading);
+        }
+        else
+        {
+            var ex = await Assert.ThrowsAsync<PortException>(() => reading);
+            Assert.StartsWith($"Reading from the catalog schema '{_schema}' failed 1 times with transient errors (the last: ", ex.Message, StringComparison.Ordinal);
+            Assert.EndsWith("); set PostgreSqlStoreOptions.MaxReadRetries to retry more.", ex.Message, StringComparison.Ordinal);
+            Assert.IsAssignableFrom<NpgsqlException>(ex.InnerException);
         }
     }
 

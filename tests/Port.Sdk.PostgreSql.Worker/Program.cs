@@ -4,6 +4,9 @@
 //     prints "holding" before the first page and waits for a line on stdin. Ends with "report completed=… skipped=…".
 //   watch <connection> <schema> <count>
 //     prints "watching", then "change <Kind> <blueprint>/<identifier> <title>" for each change its catalog sees.
+//   merge <connection> <schema> <prefix> <count>
+//     prints "ready", waits for a line on stdin, then merges properties <prefix>0 … <prefix><count - 1> into entity
+//     'thing/shared', one merge each, and prints "merged <count>".
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Port.Sdk;
@@ -35,6 +38,26 @@ if (mode == "watch")
         next = changes.MoveNextAsync();
     }
 
+    return;
+}
+
+if (mode == "merge")
+{
+    var prefix = args[3];
+    var merges = int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture);
+    Console.WriteLine("ready");
+    await Console.In.ReadLineAsync();
+    for (var i = 0; i < merges; i++)
+    {
+        await catalog.MergeEntityAsync(new Entity
+        {
+            Identifier = "shared",
+            Blueprint = "thing",
+            Properties = new Dictionary<string, JsonElement> { [$"{prefix}{i}"] = JsonSerializer.SerializeToElement(i) },
+        });
+    }
+
+    Console.WriteLine($"merged {merges}");
     return;
 }
 

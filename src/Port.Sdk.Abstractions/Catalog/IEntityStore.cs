@@ -132,6 +132,24 @@ public interface IEntityStore
         }
     }
 
+    /// <summary>
+    /// Walks relations from an entity, breadth first, up to <paramref name="hops"/> relations away: what
+    /// <c>PortCatalog.GetRelatedEntitiesAsync</c> and the context composer's walks read. The default implementation,
+    /// <see cref="EntityRelationWalk.WalkAsync"/>, reads hop by hop with <see cref="GetEntityAsync"/> and
+    /// <see cref="QueryAsync"/>; a store overrides it to walk in one query.
+    /// </summary>
+    /// <param name="start">The entity to start from; nothing is found when it does not exist.</param>
+    /// <param name="hops">How far to walk (1 or more).</param>
+    /// <param name="direction">Upstream, downstream, or <see langword="null"/> for both.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>
+    /// Each related entity once (not the start), as stored, nearest first, with the relations of one shortest path to
+    /// it (which one, when several are as short, is the store's choice). A walk goes through existing entities only.
+    /// </returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="hops"/> is less than 1.</exception>
+    IAsyncEnumerable<RelatedEntity> WalkRelationsAsync(EntityKey start, int hops, RelationDirection? direction, CancellationToken cancellationToken = default)
+        => EntityRelationWalk.WalkAsync(this, start, hops, direction, cancellationToken);
+
     /// <summary>Counts the entities of a blueprint.</summary>
     /// <param name="blueprint">The blueprint.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
@@ -203,6 +221,19 @@ public sealed record EntityChangeSet
     public IReadOnlyList<EntityKey> Deletes { get => _deletes; init => _deletes = value ?? []; }
 
     private readonly IReadOnlyList<EntityKey> _deletes = [];
+
+    /// <summary>
+    /// Gets what some of the entities must still be for the change set to be written: by key, the
+    /// <see cref="EntityContentHash"/> the entity had when the write was decided (a merge read it), or
+    /// <see langword="null"/> when it did not exist. A store that several catalogs write checks them under the lock of
+    /// the change set and, when one differs, writes nothing and throws <see cref="EntityConflictException"/>; the
+    /// catalog then reads again and redoes the write. A store that only one catalog writes may ignore them (the catalog
+    /// serializes its own writes). Empty by default.
+    /// </summary>
+    public IReadOnlyDictionary<EntityKey, string?> ExpectedContentHashes { get => _expected; init => _expected = value ?? EmptyExpected; }
+
+    private static readonly IReadOnlyDictionary<EntityKey, string?> EmptyExpected = new Dictionary<EntityKey, string?>();
+    private readonly IReadOnlyDictionary<EntityKey, string?> _expected = EmptyExpected;
 }
 
 /// <summary>A change to the catalog, as <c>PortCatalog.WatchAsync</c> reports it.</summary>

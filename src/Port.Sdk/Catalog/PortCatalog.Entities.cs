@@ -6,6 +6,8 @@ namespace Port.Sdk;
 /// <summary>Entity writes: create, replace, merge, batches, and the validation a sync plan runs.</summary>
 public sealed partial class PortCatalog
 {
+    private const int MaxConflictRetries = 20;
+
     private enum WriteMode
     {
         Create,
@@ -102,6 +104,23 @@ public sealed partial class PortCatalog
         await ReadyAsync(cancellationToken).ConfigureAwait(false);
         options ??= EntityWriteOptions.Default;
 
+        // Another instance may change what a merge read, or create what a placeholder fills, before the write: the store
+        // then writes nothing and says so, and the write is decided again on what is there now.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await WriteOnceAsync(entities, mode, options, validateOnly, cancellationToken).ConfigureAwait(false);
+            }
+            catch (EntityConflictException) when (attempt < MaxConflictRetries)
+            {
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<Entity>> WriteOnceAsync(IReadOnlyList<Entity> entities, WriteMode mode, EntityWriteOptions options, bool validateOnly, CancellationToken cancellationToken)
+    {
+
         // A merging batch creates the entities that do not exist (Port's upsert with merge=true); MergeEntityAsync does not.
         var merging = mode == WriteMode.Merge || (mode == WriteMode.Replace && options.Merge);
         var lenient = ValidationMode == CatalogValidationMode.Port;
@@ -196,7 +215,26 @@ public sealed partial class PortCatalog
             }
 
             var upserts = placeholders.Values.Concat(batch.Values).ToList();
-            await Store.ApplyAsync(new EntityChangeSet { Upserts = upserts }, cancellationToken).ConfigureAwait(false);
+            var expected = new Dictionary<EntityKey, string?>();
+            foreach (var key in placeholders.Keys)
+            {
+                expected[key] = null;
+            }
+
+            foreach (var (key, original) in originals)
+            {
+                expected[key] = EntityContentHash.Compute(original);
+            }
+
+            if (merging)
+            {
+                foreach (var key in batch.Keys.Where(k => !originals.ContainsKey(k)))
+                {
+                    expected[key] = null;
+                }
+            }
+
+            await Store.ApplyAsync(new EntityChangeSet { Upserts = upserts, ExpectedContentHashes = expected }, cancellationToken).ConfigureAwait(false);
             foreach (var entity in upserts)
             {
                 var key = new EntityKey(entity.Blueprint, entity.Identifier);

@@ -7,12 +7,6 @@ using Port.Sdk.Search;
 
 namespace Port.Sdk;
 
-/// <summary>An entity found by a relation walk, with how it was reached.</summary>
-/// <param name="Entity">The entity, with its computed properties.</param>
-/// <param name="Hops">How many relations away it is.</param>
-/// <param name="Path">The relations walked, as <c>relation</c> (upstream) or <c>~relation</c> (downstream, reversed).</param>
-public sealed record RelatedEntity(Entity Entity, int Hops, IReadOnlyList<string> Path);
-
 /// <summary>
 /// The catalog: blueprints, entities, relations, search, computed properties and scorecards, over an
 /// <see cref="IEntityStore"/>. Every write is validated against its blueprint, and a rejected write changes nothing.
@@ -251,61 +245,10 @@ public sealed partial class PortCatalog : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(hops, 1);
         await ReadyAsync(cancellationToken).ConfigureAwait(false);
-        var blueprints = await AllBlueprintsAsync(cancellationToken).ConfigureAwait(false);
-        var start = new EntityKey(blueprint, identifier);
-        var seen = new HashSet<EntityKey> { start };
-        var frontier = new List<(Entity Entity, IReadOnlyList<string> Path)>();
-        if (await Store.GetEntityAsync(blueprint, identifier, cancellationToken).ConfigureAwait(false) is { } origin)
-        {
-            frontier.Add((origin, []));
-        }
-
         var results = new List<RelatedEntity>();
-        for (var hop = 1; hop <= hops && frontier.Count > 0; hop++)
+        await foreach (var related in Store.WalkRelationsAsync(new EntityKey(blueprint, identifier), hops, direction, cancellationToken).ConfigureAwait(false))
         {
-            var next = new List<(Entity, IReadOnlyList<string>)>();
-            foreach (var (entity, path) in frontier)
-            {
-                if (direction is null or RelationDirection.Upstream && blueprints.TryGetValue(entity.Blueprint, out var definition))
-                {
-                    foreach (var (name, relation) in entity.Relations)
-                    {
-                        if (!definition.Relations.TryGetValue(name, out var relationDefinition))
-                        {
-                            continue;
-                        }
-
-                        foreach (var target in relation.Targets)
-                        {
-                            var key = new EntityKey(relationDefinition.Target, target);
-                            if (seen.Add(key) && await Store.GetEntityAsync(key.Blueprint, key.Identifier, cancellationToken).ConfigureAwait(false) is { } found)
-                            {
-                                next.Add((found, [.. path, name]));
-                            }
-                        }
-                    }
-                }
-
-                if (direction is null or RelationDirection.Downstream)
-                {
-                    var rule = new RelatedToRule { Blueprint = entity.Blueprint, Value = entity.Identifier, Direction = RelationDirection.Downstream };
-                    await foreach (var source in Store.QueryAsync(new EntityQuery { Filter = new SearchQuery { Rules = [rule] } }, cancellationToken).ConfigureAwait(false))
-                    {
-                        if (seen.Add(new EntityKey(source.Blueprint, source.Identifier)))
-                        {
-                            var via = source.Relations.First(r => r.Value.Targets.Contains(entity.Identifier)).Key;
-                            next.Add((source, [.. path, "~" + via]));
-                        }
-                    }
-                }
-            }
-
-            foreach (var (entity, path) in next)
-            {
-                results.Add(new RelatedEntity(await ComputeAsync(entity, cancellationToken).ConfigureAwait(false), hop, path));
-            }
-
-            frontier = next;
+            results.Add(related with { Entity = await ComputeAsync(related.Entity, cancellationToken).ConfigureAwait(false) });
         }
 
         return results;

@@ -177,6 +177,14 @@ public sealed class InMemoryEntityStore : IEntityStore
         cancellationToken.ThrowIfCancellationRequested();
         Write(() =>
         {
+            var conflicts = changes.ExpectedContentHashes
+                .Where(e => (_entities.TryGetValue(e.Key.Blueprint, out var byId) && byId.TryGetValue(e.Key.Identifier, out var stored) ? EntityContentHash.Compute(stored) : null) != e.Value)
+                .Select(e => e.Key).ToList();
+            if (conflicts.Count > 0)
+            {
+                throw new EntityConflictException(conflicts);
+            }
+
             foreach (var key in changes.Deletes)
             {
                 if (_entities.TryGetValue(key.Blueprint, out var byId) && byId.Remove(key.Identifier, out var removed))
