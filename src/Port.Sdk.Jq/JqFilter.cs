@@ -34,6 +34,15 @@ public sealed class JqFilter
     /// <summary>Gets the program text the filter was compiled from.</summary>
     public string Program { get; }
 
+    private JqInputProjection? _projection;
+
+    /// <summary>
+    /// Gets the parts of the input the program can read, found once from the program's text, and a conversion from
+    /// JSON that materialises only those: <c>filter.InputProjection.Parse(utf8)</c> or <c>.Convert(element)</c> gives an
+    /// input on which the filter has the same outputs and errors as on the whole value.
+    /// </summary>
+    public JqInputProjection InputProjection => _projection ??= new JqInputProjection(InputPathAnalysis.Analyze(_root));
+
     /// <summary>Compiles a jq program.</summary>
     /// <param name="program">The program, such as <c>.items[] | select(.archived | not) | .name</c>.</param>
     /// <param name="options">Variables the program may use and functions it may call; <see langword="null"/> for none.</param>

@@ -262,6 +262,8 @@ internal sealed class SliceNode(Node target, Node? from, Node? to) : Node
 /// <summary><c>t[]</c>.</summary>
 internal sealed class IterateNode(Node target) : Node
 {
+    internal Node Target => target;
+
     internal override IEnumerable<Node> Children => [target];
 
     protected override bool ComputeIsStatic() => target.IsStatic;
@@ -394,6 +396,8 @@ internal sealed class VariableNode(string name) : Node
 /// <summary><c>"text \(f) text"</c>, optionally under a format (<c>@base64 "..."</c>).</summary>
 internal sealed class StringNode(IReadOnlyList<object> parts, string? format) : Node
 {
+    internal IReadOnlyList<object> Parts => parts;
+
     internal override IEnumerable<Node> Children => parts.OfType<Node>();
 
     protected override bool ComputeIsStatic() => parts.All(p => p is string || ((Node)p).IsStatic);
@@ -513,6 +517,8 @@ internal sealed class FormatNode(string format) : Node
 /// <summary><c>[f]</c>.</summary>
 internal sealed class ArrayNode(Node? body) : Node
 {
+    internal Node? Body => body;
+
     internal override IEnumerable<Node> Children => body is null ? [] : [body];
 
     protected override bool ComputeIsStatic() => body?.IsStatic ?? true;
@@ -567,6 +573,8 @@ internal sealed class ArrayNode(Node? body) : Node
 /// <summary><c>{k: v, ...}</c>.</summary>
 internal sealed class ObjectNode(IReadOnlyList<(Node Key, Node Value)> entries) : Node
 {
+    internal IReadOnlyList<(Node Key, Node Value)> Entries => entries;
+
     internal override IEnumerable<Node> Children => entries.SelectMany(e => new[] { e.Key, e.Value });
 
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)

@@ -109,6 +109,12 @@ internal sealed class JqJsonReader
     [ThreadStatic]
     private static JqJsonReader? t_elementReader;
 
+    /// <summary>Gets this thread's reader, whose name cache spans calls.</summary>
+    internal static JqJsonReader ForThread => t_elementReader ??= new JqJsonReader();
+
+    /// <summary>Reads the value at the reader's current token; the reader is left on the value's last token.</summary>
+    internal JqValue ReadCurrent(ref Utf8JsonReader json) => ReadValue(ref json);
+
     private readonly Stack<List<KeyValuePair<string, JqValue>>> _memberLists = new();
     private bool _lastNameShared;
 
