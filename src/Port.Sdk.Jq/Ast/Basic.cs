@@ -411,9 +411,10 @@ internal sealed class StringNode(IReadOnlyList<object> parts, string? format) : 
         }
 
         // Each part must be single; a pure part that is not gives up before anything else ran twice.
-        var builder = new StringBuilder();
-        foreach (var part in parts)
+        var builder = RentBuilder();
+        for (var i = 0; i < _parts.Length; i++)
         {
+            var part = _parts[i];
             if (part is string text)
             {
                 builder.Append(text);
@@ -424,12 +425,35 @@ internal sealed class StringNode(IReadOnlyList<object> parts, string? format) : 
             }
             else
             {
+                ReturnBuilder(builder);
                 return false;
             }
         }
 
         value = JqValue.FromString(builder.ToString());
+        ReturnBuilder(builder);
         return true;
+    }
+
+    private readonly object[] _parts = [.. parts];
+
+    [ThreadStatic]
+    private static StringBuilder? t_builder;
+
+    // The thread's builder, or a new one while it is in use (a part that interpolates a string itself).
+    private static StringBuilder RentBuilder()
+    {
+        var builder = t_builder ?? new StringBuilder();
+        t_builder = null;
+        return builder.Clear();
+    }
+
+    private static void ReturnBuilder(StringBuilder builder)
+    {
+        if (builder.Capacity <= 1024)
+        {
+            t_builder = builder;
+        }
     }
 
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
@@ -628,6 +652,9 @@ internal sealed class ObjectNode(IReadOnlyList<(Node Key, Node Value)> entries) 
 
     private bool? _canTrySingle;
 
+    // An array, so that the fast path indexes it rather than allocating an enumerator per evaluation.
+    private readonly (Node Key, Node Value)[] _entries = [.. entries];
+
     protected override bool ComputeIsStatic() => entries.All(e => e.Key.IsStatic && e.Value.IsStatic);
 
     public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
@@ -640,10 +667,12 @@ internal sealed class ObjectNode(IReadOnlyList<(Node Key, Node Value)> entries) 
             return false;
         }
 
-        var obj = new JqObject(entries.Count);
-        foreach (var (keyNode, valueNode) in entries)
+        var all = _entries;
+        var obj = new JqObject(all.Length);
+        for (var i = 0; i < all.Length; i++)
         {
             ctx.Step();
+            var (keyNode, valueNode) = all[i];
             if (keyNode is not LiteralNode { Value.Kind: JqKind.String } key || !valueNode.TrySingle(input, env, ctx, out var item))
             {
                 // Only static entries ran so far (see Eval), so evaluating the object again is safe.

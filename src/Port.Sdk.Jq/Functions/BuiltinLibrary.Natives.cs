@@ -690,8 +690,21 @@ internal sealed partial class BuiltinLibrary
 
     private static string AsciiCase(string text, bool lower)
     {
+        // A string already in the asked case is returned as it is (strings are immutable): mappings mostly lowercase
+        // names that are lowercase already.
+        var first = 0;
+        while (first < text.Length && !(lower ? text[first] is >= 'A' and <= 'Z' : text[first] is >= 'a' and <= 'z'))
+        {
+            first++;
+        }
+
+        if (first == text.Length)
+        {
+            return text;
+        }
+
         var chars = text.ToCharArray();
-        for (var i = 0; i < chars.Length; i++)
+        for (var i = first; i < chars.Length; i++)
         {
             if (lower && chars[i] is >= 'A' and <= 'Z')
             {
