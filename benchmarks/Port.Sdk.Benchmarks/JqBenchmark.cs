@@ -4,8 +4,9 @@ using Port.Sdk.Jq;
 namespace Port.Sdk.Benchmarks;
 
 /// <summary>
-/// In-process cost of the jq engine on the Port-style mapping of benchmarks/jq/map.jq: compiling it, running it on
-/// one GitHub-repository object already parsed, and parsing plus running from UTF-8 bytes.
+/// In-process cost of the jq engine on the Port-style mapping of benchmarks/jq/map.jq over one GitHub-repository
+/// object: compiling it, running it on a parsed object, and parsing plus running from UTF-8 bytes or a JsonElement,
+/// each with the whole object and with only the paths the mapping reads (JqFilter.InputProjection).
 /// </summary>
 [MemoryDiagnoser]
 public class JqBenchmark
@@ -35,23 +36,47 @@ public class JqBenchmark
         """;
 
     private JqFilter _filter = null!;
+    private JqInputProjection _projection = null!;
     private JqValue _input;
+    private JqValue _projectedInput;
     private byte[] _utf8 = [];
+    private System.Text.Json.JsonDocument _document = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         _filter = JqFilter.Compile(Mapping);
+        _projection = _filter.InputProjection;
         _input = JqValue.Parse(Repository);
         _utf8 = System.Text.Encoding.UTF8.GetBytes(Repository);
+        _projectedInput = _projection.Parse(_utf8);
+        _document = System.Text.Json.JsonDocument.Parse(Repository);
     }
+
+    [GlobalCleanup]
+    public void Cleanup() => _document.Dispose();
 
     [Benchmark(Description = "compile the mapping")]
     public JqFilter Compile() => JqFilter.Compile(Mapping);
 
-    [Benchmark(Baseline = true, Description = "run on a parsed object")]
+    [Benchmark(Description = "compile and analyse the paths read")]
+    public JqInputProjection CompileAndProject() => JqFilter.Compile(Mapping).InputProjection;
+
+    [Benchmark(Description = "run on a parsed object")]
     public JqValue? Evaluate() => _filter.First(_input);
 
-    [Benchmark(Description = "parse UTF-8 and run")]
+    [Benchmark(Description = "run on a projected object")]
+    public JqValue? EvaluateProjected() => _filter.First(_projectedInput);
+
+    [Benchmark(Baseline = true, Description = "parse UTF-8 and run")]
     public JqValue? ParseAndEvaluate() => _filter.First(JqValue.Parse(_utf8));
+
+    [Benchmark(Description = "projected parse of UTF-8 and run")]
+    public JqValue? ProjectAndEvaluate() => _filter.First(_projection.Parse(_utf8));
+
+    [Benchmark(Description = "JsonElement: convert and run")]
+    public JqValue? ConvertAndEvaluate() => _filter.First(JqValue.FromJsonElement(_document.RootElement));
+
+    [Benchmark(Description = "JsonElement: projected convert and run")]
+    public JqValue? ProjectElementAndEvaluate() => _filter.First(_projection.Convert(_document.RootElement));
 }

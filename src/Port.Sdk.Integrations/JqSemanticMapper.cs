@@ -22,6 +22,7 @@ public sealed class JqSemanticMapper : ISemanticMapper
     private static Utf8JsonWriter? t_writer;
 
     private readonly IReadOnlyDictionary<string, MappingPatternResolver> _resolvers;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, JqInputProjection> _projections = new(StringComparer.Ordinal);
 
     /// <summary>Initializes a new instance of the <see cref="JqSemanticMapper"/> class.</summary>
     /// <param name="config">The mapping configuration.</param>
@@ -68,7 +69,8 @@ public sealed class JqSemanticMapper : ISemanticMapper
         var queries = new List<RelationQuery>();
         var retained = new List<EntityKey>();
         var unidentified = 0;
-        var input = JqValue.FromJsonElement(item);
+        // Only the parts of the item the kind's expressions can read are converted; the rest is skipped unread.
+        var input = _projections.GetOrAdd(kind, static (k, config) => MappingProjection.For(config, k), Config).Convert(item);
         var anySelected = false;
         foreach (var resource in Config.Resources)
         {

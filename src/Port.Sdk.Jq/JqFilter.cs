@@ -34,6 +34,15 @@ public sealed class JqFilter
     /// <summary>Gets the program text the filter was compiled from.</summary>
     public string Program { get; }
 
+    private JqInputProjection? _projection;
+
+    /// <summary>
+    /// Gets the parts of the input the program can read, found once from the program's text, and a conversion from
+    /// JSON that materialises only those: <c>filter.InputProjection.Parse(utf8)</c> or <c>.Convert(element)</c> gives an
+    /// input on which the filter has the same outputs and errors as on the whole value.
+    /// </summary>
+    public JqInputProjection InputProjection => _projection ??= new JqInputProjection(InputPathAnalysis.Analyze(_root));
+
     /// <summary>Compiles a jq program.</summary>
     /// <param name="program">The program, such as <c>.items[] | select(.archived | not) | .name</c>.</param>
     /// <param name="options">Variables the program may use and functions it may call; <see langword="null"/> for none.</param>
@@ -87,6 +96,12 @@ public sealed class JqFilter
     public IEnumerable<JqValue> Run(JqValue input, JqRunOptions? options = null)
     {
         options ??= JqRunOptions.Default;
+        CheckVariables(options);
+        return RunCore(input, options);
+    }
+
+    private void CheckVariables(JqRunOptions options)
+    {
         foreach (var name in _options.VariableNames)
         {
             if (!options.Variables.ContainsKey(name))
@@ -94,8 +109,6 @@ public sealed class JqFilter
                 throw new ArgumentException($"The program uses the variable '${name}', but no value was given for it in JqRunOptions.Variables.", nameof(options));
             }
         }
-
-        return RunCore(input, options);
     }
 
     private IEnumerable<JqValue> RunCore(JqValue input, JqRunOptions options)
@@ -199,6 +212,40 @@ public sealed class JqFilter
     /// <returns>The first output, or <see langword="null"/>.</returns>
     public JqValue? First(JqValue input, JqRunOptions? options = null)
     {
+        options ??= JqRunOptions.Default;
+        if (options.Inputs is null && options.MaxOutputs >= 1)
+        {
+            // The mapping path: a single-output program runs on this thread's spare interpreter, with no iterator, so
+            // the run allocates only its output. Anything else runs as Run does.
+            CheckVariables(options);
+            var ctx = Interpreter.Rent(options, _options);
+            var previous = Limits.Enter(ctx);
+            bool isSingle;
+            JqValue single;
+            try
+            {
+                isSingle = _root.TrySingle(input, null, ctx, out single);
+            }
+            catch (InsufficientExecutionStackException ex)
+            {
+                throw Limits.StackExhausted("the jq program", ex);
+            }
+            catch (OutOfMemoryException ex)
+            {
+                throw OutOfMemory(ex);
+            }
+            finally
+            {
+                Limits.Exit(previous);
+            }
+
+            Interpreter.Return(ctx);
+            if (isSingle)
+            {
+                return single;
+            }
+        }
+
         foreach (var value in Run(input, options))
         {
             return value;

@@ -229,4 +229,38 @@ public sealed class JqFilterTests
 
         Assert.Equal(value.ToJson(), JqValue.Parse(buffer.WrittenSpan).ToJson());
     }
+
+    [Fact]
+    public void First_HostFunctionRunsAnotherFilter_EachRunKeepsItsOwnState()
+    {
+        // The single-output path reuses one interpreter and one string builder per thread: a filter run from inside
+        // another's run (a host function) must get its own.
+        var inner = JqFilter.Compile("\"<\\(.)>\" | ascii_upcase");
+        var registry = new JqFunctionRegistry().Register("wrap", v => inner.First(v)!.Value);
+        var outer = JqFilter.Compile("{a: \"x\\(.name | wrap)y\\(.name)\", b: (.name | ascii_downcase), c: (.name | ascii_upcase)}", new JqOptions { Functions = registry });
+
+        var first = outer.First(JqValue.Parse("""{"name":"Api"}"""));
+        var second = outer.First(JqValue.Parse("""{"name":"web"}"""));
+
+        Assert.Equal("""{"a":"x<API>yApi","b":"api","c":"API"}""", first!.Value.ToJson());
+        Assert.Equal("""{"a":"x<WEB>yweb","b":"web","c":"WEB"}""", second!.Value.ToJson());
+    }
+
+    [Fact]
+    public void First_RepeatedRuns_StartEachWithTheWholeStepBudget()
+    {
+        var filter = JqFilter.Compile("{identifier: .name, title: (.full_name // .name)}");
+        var input = JqValue.Parse("""{"name":"api"}""");
+        var options = new JqRunOptions { MaxSteps = 20 };
+
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.Equal("""{"identifier":"api","title":"api"}""", filter.First(input, options)!.Value.ToJson());
+        }
+
+        var tight = new JqRunOptions { MaxSteps = 1 };
+        var error = Assert.Throws<JqLimitException>(() => filter.First(input, tight));
+        Assert.Equal(JqLimit.Steps, error.Limit);
+        Assert.Equal("""{"identifier":"api","title":"api"}""", filter.First(input, options)!.Value.ToJson());
+    }
 }

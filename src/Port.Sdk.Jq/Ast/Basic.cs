@@ -262,6 +262,8 @@ internal sealed class SliceNode(Node target, Node? from, Node? to) : Node
 /// <summary><c>t[]</c>.</summary>
 internal sealed class IterateNode(Node target) : Node
 {
+    internal Node Target => target;
+
     internal override IEnumerable<Node> Children => [target];
 
     protected override bool ComputeIsStatic() => target.IsStatic;
@@ -394,6 +396,8 @@ internal sealed class VariableNode(string name) : Node
 /// <summary><c>"text \(f) text"</c>, optionally under a format (<c>@base64 "..."</c>).</summary>
 internal sealed class StringNode(IReadOnlyList<object> parts, string? format) : Node
 {
+    internal IReadOnlyList<object> Parts => parts;
+
     internal override IEnumerable<Node> Children => parts.OfType<Node>();
 
     protected override bool ComputeIsStatic() => parts.All(p => p is string || ((Node)p).IsStatic);
@@ -407,9 +411,10 @@ internal sealed class StringNode(IReadOnlyList<object> parts, string? format) : 
         }
 
         // Each part must be single; a pure part that is not gives up before anything else ran twice.
-        var builder = new StringBuilder();
-        foreach (var part in parts)
+        var builder = RentBuilder();
+        for (var i = 0; i < _parts.Length; i++)
         {
+            var part = _parts[i];
             if (part is string text)
             {
                 builder.Append(text);
@@ -420,12 +425,35 @@ internal sealed class StringNode(IReadOnlyList<object> parts, string? format) : 
             }
             else
             {
+                ReturnBuilder(builder);
                 return false;
             }
         }
 
         value = JqValue.FromString(builder.ToString());
+        ReturnBuilder(builder);
         return true;
+    }
+
+    private readonly object[] _parts = [.. parts];
+
+    [ThreadStatic]
+    private static StringBuilder? t_builder;
+
+    // The thread's builder, or a new one while it is in use (a part that interpolates a string itself).
+    private static StringBuilder RentBuilder()
+    {
+        var builder = t_builder ?? new StringBuilder();
+        t_builder = null;
+        return builder.Clear();
+    }
+
+    private static void ReturnBuilder(StringBuilder builder)
+    {
+        if (builder.Capacity <= 1024)
+        {
+            t_builder = builder;
+        }
     }
 
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
@@ -513,6 +541,8 @@ internal sealed class FormatNode(string format) : Node
 /// <summary><c>[f]</c>.</summary>
 internal sealed class ArrayNode(Node? body) : Node
 {
+    internal Node? Body => body;
+
     internal override IEnumerable<Node> Children => body is null ? [] : [body];
 
     protected override bool ComputeIsStatic() => body?.IsStatic ?? true;
@@ -567,6 +597,8 @@ internal sealed class ArrayNode(Node? body) : Node
 /// <summary><c>{k: v, ...}</c>.</summary>
 internal sealed class ObjectNode(IReadOnlyList<(Node Key, Node Value)> entries) : Node
 {
+    internal IReadOnlyList<(Node Key, Node Value)> Entries => entries;
+
     internal override IEnumerable<Node> Children => entries.SelectMany(e => new[] { e.Key, e.Value });
 
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
@@ -620,6 +652,9 @@ internal sealed class ObjectNode(IReadOnlyList<(Node Key, Node Value)> entries) 
 
     private bool? _canTrySingle;
 
+    // An array, so that the fast path indexes it rather than allocating an enumerator per evaluation.
+    private readonly (Node Key, Node Value)[] _entries = [.. entries];
+
     protected override bool ComputeIsStatic() => entries.All(e => e.Key.IsStatic && e.Value.IsStatic);
 
     public override bool TrySingle(JqValue input, Env? env, Interpreter ctx, out JqValue value)
@@ -632,10 +667,12 @@ internal sealed class ObjectNode(IReadOnlyList<(Node Key, Node Value)> entries) 
             return false;
         }
 
-        var obj = new JqObject(entries.Count);
-        foreach (var (keyNode, valueNode) in entries)
+        var all = _entries;
+        var obj = new JqObject(all.Length);
+        for (var i = 0; i < all.Length; i++)
         {
             ctx.Step();
+            var (keyNode, valueNode) = all[i];
             if (keyNode is not LiteralNode { Value.Kind: JqKind.String } key || !valueNode.TrySingle(input, env, ctx, out var item))
             {
                 // Only static entries ran so far (see Eval), so evaluating the object again is safe.

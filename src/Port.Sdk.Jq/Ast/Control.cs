@@ -52,6 +52,10 @@ internal sealed class StrongBox<T>
 /// <summary><c>f?</c> and <c>try f</c>, <c>try f catch g</c>.</summary>
 internal sealed class TryNode(Node body, Node? handler, bool isPostfix) : Node
 {
+    internal Node Body => body;
+
+    internal Node? Handler => handler;
+
     internal override IEnumerable<Node> Children => handler is null ? [body] : [body, handler];
 
     protected override bool ComputeIsStatic() => body.IsStatic && (handler?.IsStatic ?? true);
@@ -118,6 +122,12 @@ internal sealed class TryNode(Node body, Node? handler, bool isPostfix) : Node
 /// <summary><c>if c then a elif c2 then b else d end</c> (elif chains are nested ifs).</summary>
 internal sealed class IfNode(Node condition, Node then, Node? otherwise) : Node
 {
+    internal Node Condition => condition;
+
+    internal Node Then => then;
+
+    internal Node? Otherwise => otherwise;
+
     internal override IEnumerable<Node> Children => otherwise is null ? [condition, then] : [condition, then, otherwise];
 
     protected override bool ComputeIsStatic() => condition.IsStatic && then.IsStatic && (otherwise?.IsStatic ?? true);
@@ -351,6 +361,12 @@ internal sealed class ForeachNode(Node source, Pattern[] patterns, Node init, No
 /// <summary><c>SOURCE as $x | BODY</c>, with <c>?//</c> alternatives.</summary>
 internal sealed class BindNode(Node source, Pattern[] patterns, Node body) : Node
 {
+    internal Node Source => source;
+
+    internal Pattern[] Patterns => patterns;
+
+    internal Node Body => body;
+
     internal override IEnumerable<Node> Children => [source, body];
 
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)
@@ -445,6 +461,8 @@ internal sealed class BindNode(Node source, Pattern[] patterns, Node body) : Nod
 /// <summary><c>label $name | body</c>.</summary>
 internal sealed class LabelNode(string name, Node body) : Node
 {
+    internal Node Body => body;
+
     internal override IEnumerable<Node> Children => [body];
 
     public override IEnumerable<JqValue> Eval(JqValue input, Env? env, Interpreter ctx)

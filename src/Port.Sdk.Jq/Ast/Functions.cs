@@ -117,8 +117,9 @@ internal sealed class CallNode : Node
             ctx.Step();
             var items = input.Array;
             var result = new List<JqValue>(items.Count);
-            foreach (var item in items)
+            for (var i = 0; i < items.Count; i++)
             {
+                var item = items[i];
                 if (f.TrySingle(item, env, ctx, out var mapped))
                 {
                     result.Add(mapped);

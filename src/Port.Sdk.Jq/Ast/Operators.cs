@@ -104,6 +104,8 @@ internal sealed class CommaNode(IReadOnlyList<Node> items) : Node
 /// <summary><c>-f</c>.</summary>
 internal sealed class NegateNode(Node body) : Node
 {
+    internal Node Body => body;
+
     internal override IEnumerable<Node> Children => [body];
 
     protected override bool ComputeIsStatic() => body.IsStatic;
@@ -159,6 +161,10 @@ internal enum BinaryOperator
 /// <summary>Arithmetic and comparison. jq evaluates the right operand in the outer loop.</summary>
 internal sealed class BinaryNode(BinaryOperator op, Node left, Node right) : Node
 {
+    internal Node Left => left;
+
+    internal Node Right => right;
+
     internal override IEnumerable<Node> Children => [left, right];
 
     public BinaryOperator Operator { get; } = op;
@@ -244,6 +250,10 @@ internal sealed class BinaryNode(BinaryOperator op, Node left, Node right) : Nod
 /// <summary><c>a and b</c>, <c>a or b</c>: the left operand in the outer loop, short-circuiting.</summary>
 internal sealed class LogicalNode(bool isAnd, Node left, Node right) : Node
 {
+    internal Node Left => left;
+
+    internal Node Right => right;
+
     internal override IEnumerable<Node> Children => [left, right];
 
     protected override bool ComputeIsStatic() => left.IsStatic && right.IsStatic;
@@ -299,6 +309,10 @@ internal sealed class LogicalNode(bool isAnd, Node left, Node right) : Node
 /// <summary><c>a // b</c>: the truthy outputs of a (its errors ignored), or else the outputs of b.</summary>
 internal sealed class AlternativeNode(Node left, Node right) : Node
 {
+    internal Node Left => left;
+
+    internal Node Right => right;
+
     internal override IEnumerable<Node> Children => [left, right];
 
     protected override bool ComputeIsStatic() => left.IsStatic && right.IsStatic;

@@ -167,7 +167,7 @@ internal sealed partial class BuiltinLibrary
             var text = RequireString(v, "cannot be parsed as JSON");
             try
             {
-                return text.Trim() is "nan" or "NaN" ? Number(double.NaN) : JqValue.Parse(text);
+                return JqValue.Parse(text);
             }
             catch (JqException ex)
             {
@@ -266,7 +266,7 @@ internal sealed partial class BuiltinLibrary
         Add(new NativeFunction("until", 2, (input, args, env, ctx) => Until(input, args[0], args[1], env, ctx)));
         Add(new NativeFunction("isempty", 1, (input, args, env, ctx) => One(JqValue.FromBoolean(!args[0].Eval(input, env, ctx).Any()))));
         Add(new NativeFunction("limit", 2, Limit, LimitPaths));
-        Add(new NativeFunction("input", 0, (_, _, _, ctx) => ctx.Inputs is { } inputs && inputs.MoveNext() ? One(inputs.Current) : throw new JqException("No more inputs")));
+        Add(new NativeFunction("input", 0, (_, _, _, ctx) => ctx.Inputs is { } inputs && inputs.MoveNext() ? One(inputs.Current) : throw new JqException("break")));
         Add(new NativeFunction("inputs", 0, (_, _, _, ctx) => Inputs(ctx)));
         Add(new NativeFunction("debug", 0, (input, _, _, ctx) =>
         {
@@ -690,8 +690,21 @@ internal sealed partial class BuiltinLibrary
 
     private static string AsciiCase(string text, bool lower)
     {
+        // A string already in the asked case is returned as it is (strings are immutable): mappings mostly lowercase
+        // names that are lowercase already.
+        var first = 0;
+        while (first < text.Length && !(lower ? text[first] is >= 'A' and <= 'Z' : text[first] is >= 'a' and <= 'z'))
+        {
+            first++;
+        }
+
+        if (first == text.Length)
+        {
+            return text;
+        }
+
         var chars = text.ToCharArray();
-        for (var i = 0; i < chars.Length; i++)
+        for (var i = first; i < chars.Length; i++)
         {
             if (lower && chars[i] is >= 'A' and <= 'Z')
             {

@@ -3,18 +3,58 @@ using System.Runtime.CompilerServices;
 namespace Port.Sdk.Jq.Runtime;
 
 /// <summary>The state of one run of a filter: limits, counters, inputs and the host's hooks.</summary>
-internal sealed class Interpreter(JqRunOptions options, JqOptions compileOptions, IEnumerator<JqValue>? inputs)
+internal sealed class Interpreter
 {
+    [ThreadStatic]
+    private static Interpreter? t_spare;
+
     private long _steps;
     private int _depth;
 
-    public JqRunOptions Options { get; } = options;
+    public Interpreter(JqRunOptions options, JqOptions compileOptions, IEnumerator<JqValue>? inputs)
+    {
+        Options = options;
+        CompileOptions = compileOptions;
+        Inputs = inputs;
+    }
 
-    public JqOptions CompileOptions { get; } = compileOptions;
+    public JqRunOptions Options { get; private set; }
 
-    public IEnumerator<JqValue>? Inputs { get; } = inputs;
+    public JqOptions CompileOptions { get; private set; }
+
+    public IEnumerator<JqValue>? Inputs { get; private set; }
 
     private JqValue? _environment;
+
+    /// <summary>
+    /// Takes this thread's spare interpreter for a run that finishes before it returns (<see cref="JqFilter.First(JqValue, JqRunOptions?)"/>),
+    /// or a new one when the spare is in use (a host function that runs another filter): a run then allocates only its outputs.
+    /// </summary>
+    public static Interpreter Rent(JqRunOptions options, JqOptions compileOptions)
+    {
+        var spare = t_spare;
+        if (spare is null)
+        {
+            return new Interpreter(options, compileOptions, null);
+        }
+
+        t_spare = null;
+        spare.Options = options;
+        spare.CompileOptions = compileOptions;
+        return spare;
+    }
+
+    /// <summary>Gives back a rented interpreter once its run is over, holding none of that run's options or values.</summary>
+    public static void Return(Interpreter run)
+    {
+        run._steps = 0;
+        run._depth = 0;
+        run._environment = null;
+        run.Options = JqRunOptions.Default;
+        run.CompileOptions = JqOptions.Default;
+        run.Inputs = null;
+        t_spare = run;
+    }
 
     /// <summary>Gets <c>$ENV</c>, built on first use: most runs never read it.</summary>
     public JqValue Environment => _environment ??= Options.Environment is null

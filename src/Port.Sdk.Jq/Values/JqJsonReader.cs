@@ -38,9 +38,10 @@ internal sealed class JqJsonReader
 
             return value;
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            throw Translate(ex);
+            // Not standard JSON: jq's own grammar accepts NaN and Infinity, and words its errors as jq does.
+            return JqLenientJsonParser.Parse(utf8);
         }
     }
 
@@ -107,6 +108,12 @@ internal sealed class JqJsonReader
 
     [ThreadStatic]
     private static JqJsonReader? t_elementReader;
+
+    /// <summary>Gets this thread's reader, whose name cache spans calls.</summary>
+    internal static JqJsonReader ForThread => t_elementReader ??= new JqJsonReader();
+
+    /// <summary>Reads the value at the reader's current token; the reader is left on the value's last token.</summary>
+    internal JqValue ReadCurrent(ref Utf8JsonReader json) => ReadValue(ref json);
 
     private readonly Stack<List<KeyValuePair<string, JqValue>>> _memberLists = new();
     private bool _lastNameShared;
@@ -259,14 +266,14 @@ internal sealed class JqJsonReader
 
             if (simple && !(text[0] == (byte)'-' && integer == 0))
             {
-                return JqValue.FromNumber(text[0] == (byte)'-' ? -integer : integer);
+                return JqValue.FromShortestLiteral(text[0] == (byte)'-' ? -integer : integer);
             }
         }
 
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value);
         var shortest = JqValue.FormatNumber(value);
         return Encoding.ASCII.GetByteCount(shortest) == text.Length && AsciiEquals(shortest, text)
-            ? JqValue.FromNumber(value)
+            ? JqValue.FromShortestLiteral(value)
             : JqValue.FromNumberLiteral(value, Encoding.ASCII.GetString(text));
     }
 

@@ -75,6 +75,12 @@ public readonly struct JqValue : IEquatable<JqValue>, IComparable<JqValue>
     /// <returns>The value.</returns>
     public static JqValue FromNumberLiteral(double value, string literal) => new(JqKind.Number, value, literal);
 
+    /// <summary>Marks a number read from a literal whose text is the number's shortest form, so the text need not be kept.</summary>
+    private static readonly object s_shortestLiteral = new();
+
+    /// <summary>A number read from a literal that is its shortest form (<c>42</c>, <c>0.5</c>): it compares as a literal.</summary>
+    internal static JqValue FromShortestLiteral(double value) => new(JqKind.Number, value, s_shortestLiteral);
+
     /// <summary>Creates a string.</summary>
     /// <param name="value">The string.</param>
     /// <returns>The value.</returns>
@@ -302,7 +308,21 @@ public readonly struct JqValue : IEquatable<JqValue>, IComparable<JqValue>
         switch (a.Kind)
         {
             case JqKind.Number:
-                return a._number < b._number ? -1 : a._number > b._number ? 1 : 0;
+                if (a._number < b._number)
+                {
+                    return -1;
+                }
+
+                if (a._number > b._number)
+                {
+                    return 1;
+                }
+
+                // Equal doubles: literals that round to the same double still differ, as with jq's decNumber.
+                // Like jq, only when both are literals: a number computed by arithmetic compares as a double.
+                return a._number == b._number && a._ref is not null && b._ref is not null && (a._ref is string || b._ref is string)
+                    ? CompareLiterals(a, b)
+                    : 0;
             case JqKind.String:
                 return Math.Sign(string.CompareOrdinal(a.String, b.String));
             case JqKind.Array:
@@ -358,6 +378,23 @@ public readonly struct JqValue : IEquatable<JqValue>, IComparable<JqValue>
             default:
                 return 0;
         }
+    }
+
+    private static int CompareLiterals(JqValue a, JqValue b)
+    {
+        if (a._ref is not string x || b._ref is not string y)
+        {
+            // A number without a literal is its shortest form, unless it is an infinity computed by arithmetic.
+            if (double.IsInfinity(a._number))
+            {
+                return 0;
+            }
+
+            x = a._ref as string ?? FormatNumber(a._number);
+            y = b._ref as string ?? FormatNumber(b._number);
+        }
+
+        return DecimalLiteral.Compare(x, y);
     }
 
     /// <summary>Tests two values for equality.</summary>
@@ -550,7 +587,7 @@ public readonly struct JqValue : IEquatable<JqValue>, IComparable<JqValue>
             return new(JqKind.Number, -_number, literal.StartsWith('-') ? literal[1..] : "-" + literal);
         }
 
-        return FromNumber(-_number);
+        return new(JqKind.Number, -_number, _ref);
     }
 }
 
