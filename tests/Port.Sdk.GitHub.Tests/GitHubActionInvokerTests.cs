@@ -1,5 +1,8 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Port.Sdk.Actions;
 using Port.Sdk.Sqlite;
 using Port.Sdk.Testing;
@@ -147,6 +150,30 @@ public sealed class GitHubActionInvokerTests : IDisposable
         Assert.Empty(idle.Links);
         var reported = await actions.UpdateRunAsync(run.Id, new ActionRunUpdate { Status = ActionRunStatus.Success }, _timeout.Token);
         Assert.Equal(ActionRunStatus.Success, reported.Status);
+    }
+
+    [Fact]
+    public async Task AddGitHubActions_Hosted_RunsGitHubActionsThroughTheNamedIntegration()
+    {
+        await using var server = await GitHubFixtureServer.StartAsync(cancellationToken: _timeout.Token);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddPort()
+            .UseSqliteStore(Path.Combine(_directory.FullName, "hosted.db"))
+            .AddGitHubIntegration("acme", o => { o.Organization = "acme"; o.BaseAddress = server.BaseAddress; o.Token = Token; })
+            .AddGitHubActions(o => o.PollInterval = TimeSpan.FromMilliseconds(20))
+            .AddActions()
+            .AddAction(Action());
+        using var host = builder.Build();
+        await host.StartAsync(_timeout.Token);
+        var actions = host.Services.GetRequiredService<PortActions>();
+
+        var run = await actions.InvokeAsync("deploy", Invocation(), _timeout.Token);
+        var done = await actions.WaitForRunAsync(run.Id, cancellationToken: _timeout.Token);
+
+        Assert.Equal(ActionRunStatus.Success, done.Status);
+        Assert.Equal("release/1.4.0", Assert.Single(server.Dispatches).Ref);
+        await host.StopAsync(_timeout.Token);
     }
 
     [Fact]
