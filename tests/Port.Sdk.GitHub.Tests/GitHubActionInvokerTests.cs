@@ -176,6 +176,15 @@ public sealed class GitHubActionInvokerTests : IDisposable
         await host.StopAsync(_timeout.Token);
     }
 
+    [Theory]
+    [InlineData("repos/acme/svc/actions/runs/500000000", true)]
+    [InlineData("repos/acme/svc/actions/workflows/ci.yml/runs?event=workflow_dispatch&created=%3E%3D2026-12-02T05%3A00%3A00Z", true)]
+    [InlineData("repos/acme/svc/actions/runs?per_page=100", false)]
+    [InlineData("repos/acme/svc/actions/workflows", false)]
+    [InlineData("repos/acme/svc/pulls/3", false)]
+    public void IsRunPoll_InvokerPollsOnly_AreSentUnconditionally(string endpoint, bool expected)
+        => Assert.Equal(expected, GitHubHttpClient.IsRunPoll(endpoint));
+
     [Fact]
     public void Register_GitHubActionWithoutInvoker_SaysHowToRunIt()
     {
