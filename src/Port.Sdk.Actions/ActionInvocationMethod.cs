@@ -3,8 +3,9 @@ using System.Text.Json;
 namespace Port.Sdk.Actions;
 
 /// <summary>
-/// The backend an action invokes: <c>invocationMethod</c>. The SDK invokes <c>WEBHOOK</c>, <c>UPSERT_ENTITY</c> and
-/// (with Port.Sdk.GitHub) <c>GITHUB</c>; any type (such as <c>KAFKA</c>) runs a .NET handler registered for the action.
+/// The backend an action invokes: <c>invocationMethod</c>. The SDK invokes <c>WEBHOOK</c> and <c>UPSERT_ENTITY</c>;
+/// an <see cref="IActionInvoker"/> runs other types (Port.Sdk.GitHub's <c>AddGitHubActions()</c> runs <c>GITHUB</c>);
+/// any type (such as <c>KAFKA</c>) can also run a .NET handler registered for the action.
 /// </summary>
 public sealed record ActionInvocationMethod
 {
@@ -44,6 +45,14 @@ public sealed record ActionInvocationMethod
 
     /// <summary>Gets the inputs of a <c>GITHUB</c> workflow (a template).</summary>
     public JsonElement? WorkflowInputs { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether a <c>GITHUB</c> run follows the workflow run: <c>SUCCESS</c> when it concludes
+    /// successfully, <c>FAILURE</c> otherwise. When <see langword="false"/>, the run stays <c>IN_PROGRESS</c> after the
+    /// dispatch until the workflow reports its status (Port's run API).
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>, as in Port.</value>
+    public bool ReportWorkflowStatus { get; init; } = true;
 
     /// <summary>Gets the invocation method as given.</summary>
     public JsonElement Definition { get; init; }

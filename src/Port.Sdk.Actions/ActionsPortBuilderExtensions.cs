@@ -41,6 +41,11 @@ public static class ActionsPortBuilderExtensions
                 options.TimeProvider = time;
             }
 
+            foreach (var invoker in sp.GetServices<IActionInvoker>())
+            {
+                options.Invokers.TryAdd(invoker.Type, invoker);
+            }
+
             if (sp is IKeyedServiceProvider keyed)
             {
                 foreach (var action in options.Actions)

@@ -6,7 +6,7 @@ using Port.Sdk.Actions.Internal;
 
 namespace Port.Sdk.Actions;
 
-/// <summary>Invoking runs: the .NET handler, the webhook and the entity upsert.</summary>
+/// <summary>Invoking runs: the .NET handler, the webhook, the entity upsert and the registered invokers.</summary>
 public sealed partial class PortActions
 {
     private static readonly JsonSerializerOptions BodyOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine() };
@@ -33,6 +33,10 @@ public sealed partial class PortActions
             else if (registered.Action.InvocationMethod.Type == "WEBHOOK")
             {
                 await WebhookAsync(registered.Action, run, context, cancellationToken).ConfigureAwait(false);
+            }
+            else if (Options.Invokers.TryGetValue(registered.Action.InvocationMethod.Type, out var invoker))
+            {
+                await InvokerAsync(invoker, registered.Action, run, context, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -136,6 +140,18 @@ public sealed partial class PortActions
             await MutateAsync(run.Id, r => WithLog(r, $"{method.Method} {where} failed transiently ({failure}); attempt {attempt + 1} of {maxAttempts} in {delay.TotalSeconds:0.###} s.", Options.TimeProvider.GetUtcNow()), CancellationToken.None).ConfigureAwait(false);
             await Task.Delay(delay, Options.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private async Task InvokerAsync(IActionInvoker invoker, PortAction action, ActionRun run, JsonObject context, CancellationToken cancellationToken)
+    {
+        var (template, pointer) = action.InvocationMethod.Type == "GITHUB"
+            ? (action.Compiled.WorkflowInputs, "/invocationMethod/workflowInputs")
+            : (action.Compiled.Body, "/invocationMethod/payload");
+        JsonElement? payload = template is null ? null : ToElement(template.Render(context, JqOptions(cancellationToken), pointer));
+        var entity = context["entity"] is JsonObject e ? PortJson.ReadEntity(e.ToJsonString()) : null;
+        await invoker.InvokeAsync(new ActionContext(this, action, run, run.Inputs ?? ToElement(new JsonObject()), ToElement(context), entity), payload, cancellationToken).ConfigureAwait(false);
+        // Not ended by the invoker: the backend reports the status, so the run no longer belongs to this process.
+        await MutateAsync(run.Id, r => r.IsTerminal ? r : r with { Owner = null, UpdatedAt = Options.TimeProvider.GetUtcNow() }, CancellationToken.None).ConfigureAwait(false);
     }
 
     private Task<ActionRun> CompleteWebhookAsync(string id, bool synchronized, string answered)

@@ -108,7 +108,8 @@ public sealed partial class PortActions : IAsyncDisposable
 
     /// <summary>
     /// Registers an action or automation, replacing one with the same identifier. An action needs a backend the SDK
-    /// runs: a <paramref name="handler"/>, or an invocation method of type <c>WEBHOOK</c> or <c>UPSERT_ENTITY</c>.
+    /// runs: a <paramref name="handler"/>, an invocation method of type <c>WEBHOOK</c> or <c>UPSERT_ENTITY</c>, or one
+    /// an <see cref="IActionInvoker"/> of <see cref="PortActionsOptions.Invokers"/> runs.
     /// </summary>
     /// <param name="action">The action.</param>
     /// <param name="handler">The .NET handler that runs it, taking precedence over its invocation method.</param>
@@ -117,10 +118,11 @@ public sealed partial class PortActions : IAsyncDisposable
     public void Register(PortAction action, IActionHandler? handler = null)
     {
         ArgumentNullException.ThrowIfNull(action);
-        if (handler is null && action.InvocationMethod.Type is not ("WEBHOOK" or "UPSERT_ENTITY"))
+        if (handler is null && action.InvocationMethod.Type is not ("WEBHOOK" or "UPSERT_ENTITY") && !Options.Invokers.ContainsKey(action.InvocationMethod.Type))
         {
+            var hint = action.InvocationMethod.Type == "GITHUB" ? " (Port.Sdk.GitHub's AddGitHubActions() runs GITHUB)" : string.Empty;
             throw new ActionDefinitionException([new ActionDefinitionError(action.Identifier, "/invocationMethod/type", "backend",
-                $"the invocation method '{action.InvocationMethod.Type}' is not run by the SDK; register an IActionHandler for the action (AddAction(json, handler)), or use WEBHOOK or UPSERT_ENTITY") { File = action.File }]);
+                $"the invocation method '{action.InvocationMethod.Type}' is not run by the SDK; register an IActionHandler for the action (AddAction(json, handler)) or an IActionInvoker for the type{hint}, or use WEBHOOK or UPSERT_ENTITY") { File = action.File }]);
         }
 
         var validator = new InputValidator(action);

@@ -10,6 +10,12 @@ public sealed class PortActionsOptions
     public IDictionary<string, IActionHandler> Handlers { get; } = new Dictionary<string, IActionHandler>(StringComparer.Ordinal);
 
     /// <summary>
+    /// Gets the invokers of invocation method types the SDK does not run itself, by type (also found in DI as
+    /// <see cref="IActionInvoker"/> services).
+    /// </summary>
+    public IDictionary<string, IActionInvoker> Invokers { get; } = new Dictionary<string, IActionInvoker>(StringComparer.Ordinal);
+
+    /// <summary>
     /// Gets the approvers of actions that require approval, by action identifier (the <c>approve</c> part of Port's
     /// action permissions). An action without an entry may be approved or declined by anyone, in one decision.
     /// </summary>

@@ -35,12 +35,18 @@ internal sealed class GitHubHttpClient : IHttpClient
         _concurrency = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
     }
 
+    internal static bool IsRunPoll(string endpoint)
+        => endpoint.Contains("event=workflow_dispatch", StringComparison.Ordinal)
+            || (endpoint.Split('?')[0].Split('/') is [.., "actions", "runs", var id] && long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _));
+
     public GitHubRequestStatistics Statistics => new(Volatile.Read(ref _requests), Volatile.Read(ref _notModified), Volatile.Read(ref _retries), Volatile.Read(ref _rateLimitWaits));
 
     public async Task<IResponse> Send(IRequest request, CancellationToken cancellationToken, Func<object, object>? preprocessResponseBody = null)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var key = request.Method == HttpMethod.Get && _options.UseConditionalRequests ? new Uri(request.BaseAddress, request.Endpoint).ToString() : null;
+        // The GITHUB action invoker's polls (a dispatch's runs, then one run) have URLs unique to each dispatch: keeping
+        // their responses would only grow the kept set, so they are sent unconditionally.
+        var key = request.Method == HttpMethod.Get && _options.UseConditionalRequests && !IsRunPoll(request.Endpoint.OriginalString) ? new Uri(request.BaseAddress, request.Endpoint).ToString() : null;
         var failures = 0;
         while (true)
         {

@@ -87,6 +87,11 @@ public sealed class GitHubIntegration : IDrainableIntegration, IDisposable
     /// <inheritdoc/>
     public string Identifier { get; }
 
+    /// <summary>Gets an Octokit client on this integration's connection (its credentials, retries and rate-limit handling).</summary>
+    internal IGitHubClient Client => new GitHubClient(_connection);
+
+    internal TimeProvider TimeProvider => _options.TimeProvider;
+
     /// <inheritdoc/>
     public IReadOnlyList<string> Kinds { get; }
 
@@ -240,6 +245,14 @@ public sealed class GitHubIntegration : IDrainableIntegration, IDisposable
         }
 
         return new Regex(regex.Append('$').ToString(), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>GETs a JSON document through the integration's connection (the action invoker's reads).</summary>
+    internal async Task<JsonElement> GetJsonAsync(string path, IDictionary<string, string>? query, CancellationToken cancellationToken)
+    {
+        var response = (await GetAsync(new Uri(path, UriKind.Relative), query, path, missingIsNull: false).WaitAsync(cancellationToken).ConfigureAwait(false))!;
+        using var document = JsonDocument.Parse(response.Body);
+        return document.RootElement.Clone();
     }
 
     private async Task<IApiResponse<byte[]>?> GetAsync(Uri uri, IDictionary<string, string>? query, string what, bool missingIsNull)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Port.Sdk.Actions;
 using Port.Sdk.Integrations;
 
 namespace Port.Sdk.GitHub;
@@ -115,6 +116,31 @@ public static class GitHubPortBuilderExtensions
             o.Retry.ShouldHandle = static _ => ValueTask.FromResult(false);
             configure?.Invoke(o);
         });
+        return builder;
+    }
+
+    /// <summary>
+    /// Runs the actions whose invocation method is <c>GITHUB</c> through this integration's client: registers a
+    /// <see cref="GitHubActionInvoker"/> as the <see cref="IActionInvoker"/> of <c>GITHUB</c>, which <c>AddActions()</c> picks up.
+    /// </summary>
+    /// <param name="builder">The builder of the integration whose credentials dispatch the workflows.</param>
+    /// <param name="configure">Configures the default ref, the polling interval and the deadlines.</param>
+    /// <returns>The builder provided in <paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static IGitHubIntegrationBuilder AddGitHubActions(this IGitHubIntegrationBuilder builder, Action<GitHubActionsOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var name = builder.Name;
+        var optionsName = $"Port.Sdk.GitHub.Actions:{name}";
+        builder.Services.AddOptions<GitHubActionsOptions>(optionsName);
+        if (configure is not null)
+        {
+            builder.Services.Configure(optionsName, configure);
+        }
+
+        builder.Services.AddSingleton<IActionInvoker>(sp => new GitHubActionInvoker(
+            sp.GetRequiredKeyedService<GitHubIntegration>(name),
+            sp.GetRequiredService<IOptionsMonitor<GitHubActionsOptions>>().Get(optionsName)));
         return builder;
     }
 

@@ -518,6 +518,7 @@ internal sealed partial class ActionParser
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var method = "POST";
         var synchronized = false;
+        var reportWorkflowStatus = true;
         switch (type)
         {
             case "WEBHOOK":
@@ -576,9 +577,17 @@ internal sealed partial class ActionParser
                 String(value, "org", pointer, required: true);
                 String(value, "repo", pointer, required: true);
                 String(value, "workflow", pointer, required: true);
+                reportWorkflowStatus = !value.TryGetProperty("reportWorkflowStatus", out _) || Flag(value, "reportWorkflowStatus", pointer);
                 if (value.TryGetProperty("workflowInputs", out var workflowInputs))
                 {
-                    compiled.WorkflowInputs = PayloadTemplate.Compile(workflowInputs, $"{pointer}/workflowInputs", templates);
+                    if (workflowInputs.ValueKind != JsonValueKind.Object)
+                    {
+                        Error($"{pointer}/workflowInputs", "type", $"'workflowInputs' must be an object (the workflow's inputs by name), found {Kind(workflowInputs)}");
+                    }
+                    else
+                    {
+                        compiled.WorkflowInputs = PayloadTemplate.Compile(workflowInputs, $"{pointer}/workflowInputs", templates);
+                    }
                 }
 
                 break;
@@ -605,6 +614,7 @@ internal sealed partial class ActionParser
             Repo = String(value, "repo", pointer),
             Workflow = String(value, "workflow", pointer),
             WorkflowInputs = value.TryGetProperty("workflowInputs", out var w) ? w.Clone() : null,
+            ReportWorkflowStatus = reportWorkflowStatus,
             Definition = value.Clone(),
         };
     }

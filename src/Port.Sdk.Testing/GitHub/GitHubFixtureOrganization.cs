@@ -403,7 +403,7 @@ public sealed class GitHubFixtureOrganization
     private int? TeamIndex(string slug)
         => slug.StartsWith("team-", StringComparison.Ordinal) && int.TryParse(slug.AsSpan(5), CultureInfo.InvariantCulture, out var i) && i < Teams ? i : null;
 
-    private int? RepositoryIndex(string name)
+    internal int? RepositoryIndex(string name)
     {
         var dash = name.LastIndexOf('-');
         return dash > 0 && int.TryParse(name.AsSpan(dash + 1), CultureInfo.InvariantCulture, out var i) && i < Repositories && GitHubSamples.RepositoryName(i) == name ? i : null;

@@ -20,7 +20,7 @@ namespace Port.Sdk.Testing;
 /// (5xx, secondary rate limits with <c>Retry-After</c>, an exhausted primary limit, slow answers, dropped
 /// connections). Point Octokit (or any client) at <see cref="BaseAddress"/>; nothing is mocked in the client.
 /// </summary>
-public sealed class GitHubFixtureServer : IAsyncDisposable
+public sealed partial class GitHubFixtureServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly GitHubFixtureOrganization _org;
@@ -216,6 +216,11 @@ public sealed class GitHubFixtureServer : IAsyncDisposable
                     await Task.Delay(SlowFaultDelay, context.RequestAborted).ConfigureAwait(false);
                     break;
             }
+        }
+
+        if (await TryHandleWorkflowDispatchAsync(context).ConfigureAwait(false))
+        {
+            return;
         }
 
         if (context.Request.Headers.Accept.ToString().Contains("diff", StringComparison.Ordinal) && _org.Diff(context.Request.Path.Value ?? string.Empty) is { } diff)
